@@ -1,0 +1,83 @@
+package dev.liveforum.http;
+
+import dev.liveforum.bus.Field;
+import dev.liveforum.launch.Config;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+/**
+ * Short-lived HS256 access tokens. Each carries {@code typ: access}, so no other token signed with
+ * the same secret (whatever its {@code typ}) is ever accepted as one, and {@code sid}, the session
+ * (refresh-token family) it was issued for.
+ */
+public final class AccessTokens implements JWTAuth {
+  static final String TYP = "typ";
+  static final String ACCESS = "access";
+  static final String SESSION = "sid";
+  private static final String CLAIMS = "accessToken";
+
+  private final JWTAuth jwt;
+  private final int ttlSeconds;
+
+  public AccessTokens(Vertx vertx, Config.Auth auth) {
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(auth.jwtSecret()))
+        .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setLeeway(5)));
+    this.ttlSeconds = auth.accessTtlSeconds();
+  }
+
+  public int ttlSeconds() {
+    return ttlSeconds;
+  }
+
+  /** An access token for {@code user} (as replied by persistence) in session {@code sessionId}. */
+  public String issue(JsonObject user, String sessionId) {
+    JsonObject claims = new JsonObject()
+        .put(TYP, ACCESS)
+        .put(SESSION, sessionId)
+        .put(Field.ROLE, user.getString(Field.ROLE))
+        .put(Field.USERNAME, user.getString(Field.USERNAME));
+    return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256")
+        .setSubject(String.valueOf(user.getLong(Field.ID))).setExpiresInSeconds(ttlSeconds));
+  }
+
+  @Override
+  public String generateToken(JsonObject claims, JWTOptions options) {
+    return jwt.generateToken(claims, options);
+  }
+
+  @Override
+  public String generateToken(JsonObject claims) {
+    return jwt.generateToken(claims);
+  }
+
+  /** Verifies signature and expiry, then insists on an access token with a subject and an expiry. */
+  @Override
+  public Future<User> authenticate(Credentials credentials) {
+    return jwt.authenticate(credentials).compose(user -> {
+      JsonObject claims = user.attributes().getJsonObject(CLAIMS, new JsonObject());
+      boolean access = ACCESS.equals(claims.getValue(TYP)) && claims.getValue("exp") instanceof Number
+          && claims.getValue("sub") instanceof String sub && sub.matches("[1-9][0-9]{0,18}");
+      return access ? Future.succeededFuture(user) : Future.failedFuture("not an access token");
+    });
+  }
+
+  public static long userId(User user) {
+    return Long.parseLong(user.attributes().getJsonObject(CLAIMS).getString("sub"));
+  }
+
+  public static String sessionId(User user) {
+    return user.attributes().getJsonObject(CLAIMS).getString(SESSION);
+  }
+
+  public static String role(User user) {
+    return user.attributes().getJsonObject(CLAIMS).getString(Field.ROLE);
+  }
+}

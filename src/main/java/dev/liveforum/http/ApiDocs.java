@@ -1,0 +1,40 @@
+package dev.liveforum.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/** Swagger UI at {@code /api/docs}, served from its webjar, reading the contract at {@code /api/openapi.yaml}. */
+final class ApiDocs {
+  private ApiDocs() {}
+
+  static void mount(Vertx vertx, Router router) {
+    router.get("/api/openapi.yaml").handler(rc -> rc.response()
+        .putHeader("Content-Type", "application/yaml; charset=utf-8")
+        .sendFile(HttpVerticle.CONTRACT));
+    router.get("/api/docs").handler(rc -> rc.redirect("/api/docs/"));
+    router.get("/api/docs/").handler(rc -> rc.response()
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .sendFile("docs/index.html"));
+    router.get("/api/docs/liveforum-docs.js").handler(rc -> rc.response()
+        .putHeader("Content-Type", "text/javascript; charset=utf-8")
+        .sendFile("docs/liveforum-docs.js"));
+    router.get("/api/docs/*").handler(StaticHandler.create("META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion())
+        .setCachingEnabled(true).setDirectoryListing(false));
+  }
+
+  private static String swaggerUiVersion() {
+    try (InputStream in = ApiDocs.class.getResourceAsStream("/liveforum-build.properties")) {
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("swaggerUi.version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

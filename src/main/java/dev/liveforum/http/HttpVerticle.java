@@ -1,0 +1,87 @@
+package dev.liveforum.http;
+
+import dev.liveforum.launch.Config;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import org.yaml.snakeyaml.Yaml;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The REST edge. Its router is built from {@code openapi.yaml}, so every request is validated against
+ * the contract before a handler runs; handlers reach the other roles only over the event bus.
+ */
+public class HttpVerticle extends VerticleBase {
+  public static final String CONTRACT = "openapi.yaml";
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    Config config = Config.from(config());
+    AccessTokens tokens = new AccessTokens(vertx, config.auth());
+    Edge edge = new Edge(vertx, config.busTimeoutMs());
+    AccountRoutes accounts = new AccountRoutes(edge, tokens, config.auth());
+    Health health = new Health(vertx);
+
+    return contract().compose(contract -> {
+      RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
+          .rootHandler(new RequestLog())
+          .rootHandler(new SecurityHeaders());
+      if (!config.http().corsOrigins().isEmpty()) {
+        builder.rootHandler(CorsHandler.create()
+            .addOrigins(config.http().corsOrigins())
+            .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
+            .allowedHeaders(Set.of("Authorization", "Content-Type", RequestLog.HEADER))
+            .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Location")));
+      }
+      builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
+      builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(tokens));
+
+      builder.getRoute("register").addHandler(accounts::register);
+      builder.getRoute("login").addHandler(accounts::login);
+      builder.getRoute("refresh").addHandler(accounts::refresh);
+      builder.getRoute("logout").addHandler(accounts::logout);
+      builder.getRoute("getMe").addHandler(accounts::me);
+      builder.getRoute("updateMe").addHandler(accounts::updateMe);
+
+      Router router = builder.createRouter();
+      router.get("/health/live").handler(health::live);
+      router.get("/health/ready").handler(health::ready);
+      ApiDocs.mount(vertx, router);
+      router.route().failureHandler(Problems::onFailure);
+      router.errorHandler(404, rc -> Problems.send(rc, 404, "there is nothing at " + rc.request().path()));
+      router.errorHandler(405, rc -> Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path()));
+
+      server = vertx.createHttpServer(new HttpServerOptions()
+          .setCompressionSupported(true)
+          .setMaxFormAttributeSize(config.http().bodyLimitBytes()));
+      return server.requestHandler(router).listen(config.http().port(), config.http().host());
+    });
+  }
+
+  /**
+   * The contract the router is built from. vertx-openapi only accepts JSON media types it knows, and
+   * {@code application/problem+json} is not one of them; error responses are never validated, so the
+   * router gets a copy that calls them {@code application/json}, while {@code /api/openapi.yaml}
+   * serves the document as written.
+   */
+  private Future<OpenAPIContract> contract() {
+    return vertx.fileSystem().readFile(CONTRACT).compose(text -> {
+      Map<String, Object> yaml = new Yaml().load(text.toString().replace(Problems.TYPE, "application/json"));
+      return OpenAPIContract.from(vertx, new JsonObject(Json.encode(yaml)));
+    });
+  }
+}

@@ -1,0 +1,127 @@
+package dev.liveforum.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** RFC 9457 problem details: every error LiveForum returns, in one shape. */
+final class Problems {
+  private static final Logger log = LoggerFactory.getLogger(Problems.class);
+  static final String TYPE = "application/problem+json";
+
+  private Problems() {}
+
+  static void send(RoutingContext rc, int status, String detail) {
+    if (rc.response().ended()) {
+      return;
+    }
+    if (rc.response().headWritten()) {
+      rc.response().reset();
+      return;
+    }
+    JsonObject body = new JsonObject()
+        .put("type", "about:blank")
+        .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
+        .put("status", status)
+        .put("detail", detail)
+        .put("instance", rc.request().path());
+    rc.response().setStatusCode(status).putHeader("Content-Type", TYPE).end(body.encode());
+  }
+
+  /** The failure handler of every route: turns whatever failed into a problem a person can act on. */
+  static void onFailure(RoutingContext rc) {
+    Throwable failure = rc.failure();
+    int status = rc.statusCode();
+    if (failure instanceof ReplyException re) {
+      fromBus(rc, re);
+    } else if (failure instanceof HttpException he) {
+      send(rc, he.getStatusCode(), detail(he.getStatusCode(), he.getCause() instanceof ValidatorException v
+          ? invalid(v) : he.getPayload()));
+    } else if (failure == null && status >= 400 && status < 500) {
+      send(rc, status, detail(status, null));
+    } else {
+      log.error("{} {} failed [request {}]", rc.request().method(), rc.request().path(), RequestLog.id(rc), failure);
+      send(rc, 500, "the server failed to handle this request; it has been logged as request " + RequestLog.id(rc));
+    }
+  }
+
+  /**
+   * A bus failure carries the status to return. No handler, or no reply in time, means the role that
+   * should answer is not running anywhere reachable: 503, quickly, rather than a hang.
+   */
+  static void fromBus(RoutingContext rc, ReplyException re) {
+    switch (re.failureType()) {
+      case NO_HANDLERS, TIMEOUT -> {
+        log.warn("{} {}: {} [request {}]", rc.request().method(), rc.request().path(), re.getMessage(), RequestLog.id(rc));
+        rc.response().putHeader("Retry-After", "5");
+        send(rc, 503, "a service this request needs is unavailable; try again shortly");
+      }
+      default -> {
+        int code = re.failureCode();
+        if (code >= 400 && code < 600 && code != 500) {
+          send(rc, code, re.getMessage());
+        } else {
+          send(rc, 500, "the server failed to handle this request; it has been logged as request " + RequestLog.id(rc));
+        }
+      }
+    }
+  }
+
+  /**
+   * Names each offending field and the rule it breaks. The validator also reports the enclosing
+   * schemas of each failure ("a subschema had errors") and, for a property that broke its own schema,
+   * an echo under additionalProperties; those are left out.
+   */
+  static String invalid(ValidatorException e) {
+    if (!(e instanceof SchemaValidationException sve) || sve.getOutputUnit() == null) {
+      return e.getMessage();
+    }
+    List<OutputUnit> errors = sve.getOutputUnit().getErrors();
+    List<String> reasons = errors.stream()
+        .filter(u -> !WRAPPER.matcher(u.getError()).matches())
+        .filter(u -> !u.getKeywordLocation().endsWith("additionalProperties") || errors.stream().noneMatch(
+            o -> o != u && o.getInstanceLocation().equals(u.getInstanceLocation())
+                && !o.getKeywordLocation().endsWith("additionalProperties")))
+        .map(Problems::reason)
+        .distinct()
+        .toList();
+    String where = e.getMessage().startsWith("The value of the request body") ? "request body" : "request";
+    return "invalid " + where + ": " + String.join("; ", reasons.isEmpty() ? List.of(e.getMessage()) : reasons);
+  }
+
+  private static final Pattern WRAPPER =
+      Pattern.compile("A subschema had errors|Property \"[^\"]*\" does not match schema");
+
+  private static String reason(OutputUnit u) {
+    String field = u.getInstanceLocation().replaceFirst("^#/?", "");
+    if (u.getKeywordLocation().endsWith("additionalProperties")) {
+      return field + ": is not a known field";
+    }
+    return (field.isEmpty() ? "" : field + ": ") + u.getError();
+  }
+
+  private static String detail(int status, String given) {
+    if (given != null && !given.isBlank()) {
+      return given;
+    }
+    return switch (status) {
+      case 401 -> "a valid access token is required (Authorization: Bearer <token>); it may have expired";
+      case 403 -> "you are not allowed to do this";
+      case 404 -> "there is nothing at this address";
+      case 405 -> "this method is not allowed here";
+      case 413 -> "the request body is too large";
+      case 415 -> "the request body must be application/json";
+      default -> HttpResponseStatus.valueOf(status).reasonPhrase();
+    };
+  }
+}

@@ -1,0 +1,267 @@
+package dev.liveforum.launch;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node's settings, read once: {@code conf/config.json}, then environment variables, then defaults
+ * (see {@link Setting}). Verticles receive {@link #json()} as their deployment config and read it back
+ * with {@link #from(JsonObject)}, so every role on every node sees the same typed values.
+ */
+public final class Config {
+
+  /** Development-only signing secret: {@code prod} refuses to start with it. */
+  static final String DEV_JWT_SECRET = "liveforum-development-secret-do-not-use-in-production";
+
+  public record Http(String host, int port, int instances, int bodyLimitBytes, List<String> corsOrigins) {}
+
+  public record Db(String url, String user, String password, int poolSize) {}
+
+  public record Redis(String url, String keyPrefix) {}
+
+  public record Auth(String jwtSecret, int accessTtlSeconds, int refreshTtlDays, int bcryptCost,
+                     int loginLimitPerIp, int loginLimitPerAccount, int loginWindowSeconds) {}
+
+  public record Cluster(boolean enabled, String name, String host, int port, List<String> members, String configFile) {}
+
+  private final JsonObject json;
+
+  private Config(JsonObject json) {
+    this.json = json;
+  }
+
+  /** Reads {@code file} (if it exists), applies the environment and checks every value. */
+  public static Config load(Path file, Map<String, String> env) {
+    JsonObject json = new JsonObject();
+    if (file != null && Files.exists(file)) {
+      try {
+        json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+      } catch (Exception e) {
+        throw new ConfigException("Cannot read " + file + ": " + e.getMessage());
+      }
+    }
+    for (Setting s : Setting.values()) {
+      String value = env.get(s.env());
+      if (value != null) {
+        put(json, s, value);
+      }
+    }
+    return from(json);
+  }
+
+  /** Checks and normalises a (possibly partial) settings object; missing values take their defaults. */
+  public static Config from(JsonObject source) {
+    JsonObject json = new JsonObject();
+    for (Setting s : Setting.values()) {
+      put(json, s, normalise(s, get(source, s)));
+    }
+    Config config = new Config(json);
+    config.check();
+    return config;
+  }
+
+  /** A copy with some settings replaced, e.g. the address of an embedded database. */
+  public Config with(Setting setting, Object value) {
+    JsonObject copy = json.copy();
+    put(copy, setting, value);
+    return from(copy);
+  }
+
+  public JsonObject json() {
+    return json.copy();
+  }
+
+  public boolean production() {
+    return "prod".equals(string(Setting.PROFILE));
+  }
+
+  public List<String> roles() {
+    return list(Setting.ROLES);
+  }
+
+  public long busTimeoutMs() {
+    return integer(Setting.BUS_TIMEOUT);
+  }
+
+  public String devDataDir() {
+    return string(Setting.DEV_DATA_DIR);
+  }
+
+  public Http http() {
+    return new Http(string(Setting.HTTP_HOST), integer(Setting.HTTP_PORT), integer(Setting.HTTP_INSTANCES),
+        integer(Setting.HTTP_BODY_LIMIT), list(Setting.HTTP_CORS_ORIGINS));
+  }
+
+  public Db db() {
+    return new Db(string(Setting.DB_URL), string(Setting.DB_USER), string(Setting.DB_PASSWORD),
+        integer(Setting.DB_POOL_SIZE));
+  }
+
+  public Redis redis() {
+    return new Redis(string(Setting.REDIS_URL), string(Setting.REDIS_KEY_PREFIX));
+  }
+
+  public Auth auth() {
+    String secret = string(Setting.JWT_SECRET);
+    return new Auth(secret.isEmpty() ? DEV_JWT_SECRET : secret, integer(Setting.ACCESS_TTL),
+        integer(Setting.REFRESH_TTL), integer(Setting.BCRYPT_COST), integer(Setting.LOGIN_LIMIT_IP),
+        integer(Setting.LOGIN_LIMIT_ACCOUNT), integer(Setting.LOGIN_WINDOW));
+  }
+
+  public Cluster cluster() {
+    return new Cluster(bool(Setting.CLUSTER_ENABLED), string(Setting.CLUSTER_NAME), string(Setting.CLUSTER_HOST),
+        integer(Setting.CLUSTER_PORT), list(Setting.CLUSTER_MEMBERS), string(Setting.CLUSTER_CONFIG));
+  }
+
+  /**
+   * What {@code prod} needs before it may start: real connection settings and a real secret. Embedded
+   * services are never started in production, so a missing URL is an error, not a fallback.
+   */
+  public void requireProduction() {
+    if (string(Setting.DB_URL).isEmpty()) {
+      throw missing(Setting.DB_URL, "the database URL, e.g. mysql://db.example:3306/liveforum");
+    }
+    if (string(Setting.REDIS_URL).isEmpty()) {
+      throw missing(Setting.REDIS_URL, "the Redis URL, e.g. redis://cache.example:6379");
+    }
+    String secret = string(Setting.JWT_SECRET);
+    if (secret.isEmpty() || secret.equals(DEV_JWT_SECRET)) {
+      throw missing(Setting.JWT_SECRET, "a random secret of at least 32 bytes");
+    }
+  }
+
+  private void check() {
+    String profile = string(Setting.PROFILE);
+    if (!profile.equals("dev") && !profile.equals("prod")) {
+      throw invalid(Setting.PROFILE, "expected dev or prod", profile);
+    }
+    for (String role : roles()) {
+      if (!List.of("http", "persistence", "cache").contains(role)) {
+        throw invalid(Setting.ROLES, "expected a comma list of http, persistence, cache", role);
+      }
+    }
+    String secret = string(Setting.JWT_SECRET);
+    if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+      throw invalid(Setting.JWT_SECRET, "must be at least 32 bytes long", secret.length() + " characters");
+    }
+    String db = string(Setting.DB_URL);
+    if (!db.isEmpty() && !db.matches("(mysql|mariadb)://[^/]+/[A-Za-z0-9_]+")) {
+      throw invalid(Setting.DB_URL, "expected mysql://host:port/database", db);
+    }
+    String redis = string(Setting.REDIS_URL);
+    if (!redis.isEmpty() && !redis.matches("rediss?://.+")) {
+      throw invalid(Setting.REDIS_URL, "expected redis://host:port", redis);
+    }
+    range(Setting.HTTP_PORT, 0, 65535);
+    range(Setting.HTTP_INSTANCES, 1, 64);
+    range(Setting.HTTP_BODY_LIMIT, 1024, 64 * 1024 * 1024);
+    range(Setting.DB_POOL_SIZE, 1, 200);
+    range(Setting.ACCESS_TTL, 10, 86_400);
+    range(Setting.REFRESH_TTL, 1, 3650);
+    range(Setting.BCRYPT_COST, 4, 31);
+    range(Setting.LOGIN_LIMIT_IP, 1, 1_000_000);
+    range(Setting.LOGIN_LIMIT_ACCOUNT, 1, 1_000_000);
+    range(Setting.LOGIN_WINDOW, 1, 86_400);
+    range(Setting.BUS_TIMEOUT, 100, 600_000);
+    range(Setting.CLUSTER_PORT, 1, 65535);
+  }
+
+  private void range(Setting s, int min, int max) {
+    int v = integer(s);
+    if (v < min || v > max) {
+      throw invalid(s, "expected a number from " + min + " to " + max, String.valueOf(v));
+    }
+  }
+
+  private static Object normalise(Setting s, Object raw) {
+    if (raw == null) {
+      raw = s.defaultValue;
+    }
+    String text = raw instanceof JsonArray a ? String.join(",", a.stream().map(String::valueOf).toList())
+        : String.valueOf(raw).trim();
+    switch (s.type) {
+      case INT:
+        try {
+          return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+          throw invalid(s, "expected a whole number", text);
+        }
+      case BOOL:
+        if (!text.equals("true") && !text.equals("false")) {
+          throw invalid(s, "expected true or false", text);
+        }
+        return Boolean.parseBoolean(text);
+      case LIST:
+        return new JsonArray(Arrays.stream(text.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList());
+      default:
+        return raw instanceof String str ? str : text;
+    }
+  }
+
+  private static Object get(JsonObject json, Setting s) {
+    JsonObject node = json;
+    List<String> path = s.path();
+    for (int i = 0; i < path.size() - 1; i++) {
+      Object next = node.getValue(path.get(i));
+      if (!(next instanceof JsonObject obj)) {
+        return null;
+      }
+      node = obj;
+    }
+    return node.getValue(path.get(path.size() - 1));
+  }
+
+  private static void put(JsonObject json, Setting s, Object value) {
+    JsonObject node = json;
+    List<String> path = s.path();
+    for (int i = 0; i < path.size() - 1; i++) {
+      Object next = node.getValue(path.get(i));
+      if (!(next instanceof JsonObject)) {
+        next = new JsonObject();
+        node.put(path.get(i), next);
+      }
+      node = (JsonObject) next;
+    }
+    node.put(path.get(path.size() - 1), value);
+  }
+
+  private String string(Setting s) {
+    return (String) get(json, s);
+  }
+
+  private int integer(Setting s) {
+    return (Integer) get(json, s);
+  }
+
+  private boolean bool(Setting s) {
+    return (Boolean) get(json, s);
+  }
+
+  private List<String> list(Setting s) {
+    return ((JsonArray) get(json, s)).stream().map(String::valueOf).toList();
+  }
+
+  private static ConfigException invalid(Setting s, String expected, String got) {
+    // A secret's value is never echoed: callers describe it instead (e.g. its length).
+    String shown = s.type == Setting.Type.SECRET ? got : "'" + got + "'";
+    return new ConfigException("Invalid setting " + s.key + " (" + s.env() + "): " + expected + ", got " + shown);
+  }
+
+  private static ConfigException missing(Setting s, String what) {
+    return new ConfigException("Missing setting " + s.key + " (" + s.env() + "): production needs " + what);
+  }
+
+  /** A setting that stops start-up; its message is the one line the operator sees. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.liveforum.launch;
+
+import com.hazelcast.config.ClasspathXmlConfig;
+import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.JoinConfig;
+import dev.liveforum.cache.CacheVerticle;
+import dev.liveforum.http.HttpVerticle;
+import dev.liveforum.persistence.PersistenceVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FileNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** One LiveForum node: a Vert.x instance (clustered or not) running the roles its config names. */
+public final class Node {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final Vertx vertx;
+
+  private Node(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public static Future<Node> start(Config config) {
+    VertxOptions options = new VertxOptions();
+    Future<Vertx> vertx;
+    if (config.cluster().enabled()) {
+      options.getEventBusOptions().setHost(config.cluster().host()).setPort(0);
+      vertx = Vertx.builder().with(options).withClusterManager(clusterManager(config.cluster())).buildClustered();
+    } else {
+      vertx = Future.succeededFuture(Vertx.vertx(options));
+    }
+    return vertx.compose(v -> deploy(v, config)
+        .map(ok -> {
+          log.info("LiveForum node up: roles {}, {}", config.roles(),
+              config.cluster().enabled() ? "cluster '" + config.cluster().name() + "'" : "not clustered");
+          return new Node(v);
+        })
+        .recover(t -> v.close().transform(ignored -> Future.failedFuture(t))));
+  }
+
+  private static Future<?> deploy(Vertx vertx, Config config) {
+    List<String> roles = config.roles();
+    Future<?> chain = Future.succeededFuture();
+    // Persistence first: it migrates the schema before anything is served.
+    if (roles.contains("persistence")) {
+      chain = chain.compose(v -> vertx.deployVerticle(new PersistenceVerticle(), options(config, 1)));
+    }
+    if (roles.contains("cache")) {
+      chain = chain.compose(v -> vertx.deployVerticle(new CacheVerticle(), options(config, 1)));
+    }
+    if (roles.contains("http")) {
+      chain = chain.compose(v -> vertx.deployVerticle(HttpVerticle::new, options(config, config.http().instances())));
+    }
+    return chain;
+  }
+
+  private static DeploymentOptions options(Config config, int instances) {
+    return new DeploymentOptions().setConfig(config.json()).setInstances(instances);
+  }
+
+  private static HazelcastClusterManager clusterManager(Config.Cluster cluster) {
+    com.hazelcast.config.Config hz;
+    Path file = Path.of(cluster.configFile());
+    try {
+      hz = Files.exists(file) ? new FileSystemXmlConfig(file.toFile()) : new ClasspathXmlConfig("cluster.xml");
+    } catch (FileNotFoundException e) {
+      throw new Config.ConfigException("Cannot read " + file + ": " + e.getMessage());
+    }
+    hz.setClusterName(cluster.name());
+    hz.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(true);
+    hz.getNetworkConfig().setPublicAddress(null);
+    hz.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    JoinConfig join = hz.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return new HazelcastClusterManager(hz);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

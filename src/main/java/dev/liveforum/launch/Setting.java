@@ -1,0 +1,73 @@
+package dev.liveforum.launch;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every setting LiveForum reads: its key in {@code conf/config.json}, the environment variable that
+ * overrides it, its default and what it means. The README's settings table is checked against this
+ * list by a test, so the two cannot drift.
+ */
+public enum Setting {
+  PROFILE("profile", Type.STRING, "dev",
+      "`dev` starts embedded MariaDB/Redis when none is configured; `prod` never does and requires every connection setting"),
+  ROLES("roles", Type.LIST, "http,persistence,cache",
+      "verticle roles this node runs (comma list of `http`, `persistence`, `cache`)"),
+  HTTP_HOST("http.host", Type.STRING, "0.0.0.0", "address the HTTP server binds"),
+  HTTP_PORT("http.port", Type.INT, "8080", "HTTP port"),
+  HTTP_INSTANCES("http.instances", Type.INT, "2", "HTTP verticle instances (event loops serving HTTP)"),
+  HTTP_BODY_LIMIT("http.bodyLimitBytes", Type.INT, "65536", "largest accepted request body; larger gets 413"),
+  HTTP_CORS_ORIGINS("http.corsOrigins", Type.LIST, "",
+      "origins allowed to call the API from a browser (comma list); empty allows same-origin only"),
+  DB_URL("db.url", Type.STRING, "",
+      "MariaDB/MySQL as `mysql://host:port/database`; empty in `dev` starts embedded MariaDB"),
+  DB_USER("db.user", Type.STRING, "liveforum", "database user"),
+  DB_PASSWORD("db.password", Type.SECRET, "", "database password"),
+  DB_POOL_SIZE("db.poolSize", Type.INT, "8", "database connections per persistence verticle"),
+  REDIS_URL("redis.url", Type.STRING, "",
+      "Redis as `redis://[:password@]host:port[/db]`; empty in `dev` starts embedded Redis"),
+  REDIS_KEY_PREFIX("redis.keyPrefix", Type.STRING, "lf:", "prefix of every Redis key LiveForum writes"),
+  JWT_SECRET("jwt.secret", Type.SECRET, "",
+      "HS256 signing secret, at least 32 bytes; required in `prod` (`dev` uses a fixed development secret)"),
+  ACCESS_TTL("auth.accessTtlSeconds", Type.INT, "900", "lifetime of an access token"),
+  REFRESH_TTL("auth.refreshTtlDays", Type.INT, "30", "lifetime of a refresh token"),
+  BCRYPT_COST("auth.bcryptCost", Type.INT, "12", "bcrypt work factor (4–31)"),
+  LOGIN_LIMIT_IP("auth.loginLimitPerIp", Type.INT, "30", "login attempts allowed per client IP per window"),
+  LOGIN_LIMIT_ACCOUNT("auth.loginLimitPerAccount", Type.INT, "5", "failed logins allowed per account per window"),
+  LOGIN_WINDOW("auth.loginWindowSeconds", Type.INT, "900", "login rate-limit window"),
+  BUS_TIMEOUT("bus.timeoutMs", Type.INT, "5000",
+      "how long a request waits for another verticle's reply before answering 503"),
+  CLUSTER_ENABLED("cluster.enabled", Type.BOOL, "false", "join a Hazelcast cluster of LiveForum nodes"),
+  CLUSTER_NAME("cluster.name", Type.STRING, "liveforum", "Hazelcast cluster name; nodes join only their own cluster"),
+  CLUSTER_HOST("cluster.host", Type.STRING, "127.0.0.1", "address this node's Hazelcast and event bus listen on"),
+  CLUSTER_PORT("cluster.port", Type.INT, "15701", "first Hazelcast port tried (the next ones are tried if taken)"),
+  CLUSTER_MEMBERS("cluster.members", Type.LIST, "127.0.0.1",
+      "where to find other members (comma list of `host` or `host:port`)"),
+  CLUSTER_CONFIG("cluster.configFile", Type.STRING, "cluster.xml",
+      "Hazelcast XML file; the copy inside the jar is used when the file does not exist"),
+  DEV_DATA_DIR("dev.dataDir", Type.STRING, "data", "where `dev` keeps the embedded MariaDB's data between runs");
+
+  public enum Type { STRING, SECRET, INT, BOOL, LIST }
+
+  public final String key;
+  public final Type type;
+  public final String defaultValue;
+  public final String description;
+
+  Setting(String key, Type type, String defaultValue, String description) {
+    this.key = key;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** {@code http.bodyLimitBytes} is overridden by {@code LIVEFORUM_HTTP_BODY_LIMIT_BYTES}. */
+  public String env() {
+    return "LIVEFORUM_" + key.replace('.', '_').replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+  }
+
+  public List<String> path() {
+    return Arrays.asList(key.split("\\."));
+  }
+}

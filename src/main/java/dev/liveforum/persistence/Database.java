@@ -1,0 +1,126 @@
+package dev.liveforum.persistence;
+
+import dev.liveforum.bus.Failure;
+import dev.liveforum.launch.Config;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.sqlclient.DatabaseException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/** Connecting to MariaDB/MySQL: the reactive pool for requests, JDBC only for schema work. */
+public final class Database {
+  public static final int DUPLICATE_KEY = 1062;
+
+  private Database() {}
+
+  /** {@code mysql://host:port/database} split into its parts. */
+  public record Address(String host, int port, String database) {
+    public static Address parse(String url) {
+      MySQLConnectOptions o = MySQLConnectOptions.fromUri(url.replaceFirst("^mariadb://", "mysql://"));
+      return new Address(o.getHost(), o.getPort(), o.getDatabase());
+    }
+
+    String jdbcUrl(boolean withDatabase) {
+      return "jdbc:mariadb://" + host + ":" + port + "/" + (withDatabase ? database : "")
+          + "?connectTimeout=5000&sslMode=disable";
+    }
+  }
+
+  public static Pool pool(Vertx vertx, Config.Db db) {
+    Address a = Address.parse(db.url());
+    MySQLConnectOptions connect = new MySQLConnectOptions()
+        .setHost(a.host()).setPort(a.port()).setDatabase(a.database())
+        .setUser(db.user()).setPassword(db.password())
+        .setCharset("utf8mb4").setCollation("utf8mb4_unicode_ci")
+        .setCachePreparedStatements(true);
+    PoolOptions pool = new PoolOptions().setMaxSize(db.poolSize()).setConnectionTimeout(5)
+        .setMaxWaitQueueSize(1000);
+    return MySQLBuilder.pool().with(pool).with(new NetClientOptions().setConnectTimeout(3000))
+        .connectingTo(connect).using(vertx).build();
+  }
+
+  /** Applies the versioned migrations in {@code db/migration}; Flyway is JDBC, so it runs on a worker. */
+  public static Future<Integer> migrate(Vertx vertx, Config.Db db) {
+    return vertx.executeBlocking(() -> migrateNow(db));
+  }
+
+  /** Blocking form of {@link #migrate(Vertx, Config.Db)}, for command-line tools. */
+  public static int migrateNow(Config.Db db) {
+    return Flyway.configure()
+        .dataSource(Address.parse(db.url()).jdbcUrl(true), db.user(), db.password())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate()
+        .migrationsExecuted;
+  }
+
+  /**
+   * Creates the database named in the URL if the server lacks it (embedded servers and test runs).
+   * Blocking: for start-up code only, never an event loop.
+   */
+  public static void createIfMissing(Config.Db db) throws SQLException {
+    Address a = Address.parse(db.url());
+    try (Connection c = DriverManager.getConnection(a.jdbcUrl(false), db.user(), db.password());
+         Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE IF NOT EXISTS `" + a.database()
+          + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+    }
+  }
+
+  /** Drops the database named in the URL (test clean-up). Blocking. */
+  public static void drop(Config.Db db) throws SQLException {
+    Address a = Address.parse(db.url());
+    try (Connection c = DriverManager.getConnection(a.jdbcUrl(false), db.user(), db.password());
+         Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS `" + a.database() + "`");
+    }
+  }
+
+  /** Runs one update statement over JDBC (command-line tools). Blocking. */
+  static int update(Config.Db db, String sql, Object... params) throws SQLException {
+    try (Connection c = DriverManager.getConnection(Address.parse(db.url()).jdbcUrl(true), db.user(), db.password());
+         var s = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        s.setObject(i + 1, params[i]);
+      }
+      return s.executeUpdate();
+    }
+  }
+
+  /**
+   * Failures the user can act on pass through; an SQL error is a bug (500); anything else means the
+   * database could not be reached in time, which the edge reports as 503.
+   */
+  public static <T> Future<T> classify(Throwable t) {
+    if (t instanceof ReplyException || t instanceof DatabaseException) {
+      return Future.failedFuture(t);
+    }
+    if (t instanceof RuntimeException && !(t instanceof io.vertx.core.VertxException)) {
+      return Future.failedFuture(t);
+    }
+    return Future.failedFuture(Failure.unavailable("the database is unavailable; try again shortly"));
+  }
+
+  public static boolean isDuplicate(Throwable t, String constraint) {
+    return t instanceof DatabaseException e && e.getErrorCode() == DUPLICATE_KEY
+        && e.getMessage() != null && e.getMessage().contains(constraint);
+  }
+
+  /** DATETIME columns hold UTC; the API speaks ISO-8601 with a Z. */
+  public static String iso(LocalDateTime utc) {
+    return utc == null ? null : utc.toInstant(ZoneOffset.UTC).toString();
+  }
+}
