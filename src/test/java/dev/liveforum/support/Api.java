@@ -1,0 +1,98 @@
+package dev.liveforum.support;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/** A real HTTP client for tests: blocking calls (from the test thread) against one node. */
+public final class Api {
+  private static final Vertx CLIENT_VERTX = Vertx.vertx();
+  private static final WebClient CLIENT = WebClient.create(CLIENT_VERTX,
+      new WebClientOptions().setKeepAlive(true).setFollowRedirects(false), new PoolOptions().setHttp1MaxSize(64));
+
+  private final int port;
+
+  public Api(int port) {
+    this.port = port;
+  }
+
+  public Response get(String path, String token) {
+    return send(HttpMethod.GET, path, token, null, null);
+  }
+
+  public Response get(String path) {
+    return get(path, null);
+  }
+
+  public Response post(String path, JsonObject body) {
+    return send(HttpMethod.POST, path, null, null, body == null ? null : body.toBuffer());
+  }
+
+  public Response send(HttpMethod method, String path, String token, JsonObject body) {
+    return send(method, path, token, null, body == null ? null : body.toBuffer());
+  }
+
+  /** Any request: raw bytes as the body (sent as application/json unless headers say otherwise). */
+  public Response send(HttpMethod method, String path, String token, MultiMap headers, Buffer body) {
+    return sendAsync(method, path, token, headers, body).await();
+  }
+
+  public io.vertx.core.Future<Response> sendAsync(HttpMethod method, String path, String token, MultiMap headers,
+                                                  Buffer body) {
+    HttpRequest<Buffer> request = CLIENT.request(method, port, "127.0.0.1", path).timeout(30_000);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    if (headers != null) {
+      request.putHeaders(headers);
+    }
+    if (body != null && (headers == null || !headers.contains("Content-Type"))) {
+      request.putHeader("Content-Type", "application/json");
+    }
+    return (body == null ? request.send() : request.sendBuffer(body))
+        .map(r -> new Response(r.statusCode(), r.headers(), r.body() == null ? Buffer.buffer() : r.body()));
+  }
+
+  public record Response(int status, MultiMap headers, Buffer body) {
+    public JsonObject json() {
+      return body.length() == 0 ? new JsonObject() : body.toJsonObject();
+    }
+
+    public String contentType() {
+      return headers.get("Content-Type");
+    }
+
+    public String text() {
+      return body.toString();
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+
+  /** Registers and signs in a new user; returns the login response body. */
+  public JsonObject newUser(String username, String password) {
+    Response r = post("/api/auth/register", new JsonObject().put("username", username)
+        .put("email", username.toLowerCase() + "@example.com").put("password", password));
+    if (r.status() != 201) {
+      throw new AssertionError("register " + username + ": " + r);
+    }
+    return login(username.toLowerCase() + "@example.com", password);
+  }
+
+  public JsonObject login(String email, String password) {
+    Response r = post("/api/auth/login", new JsonObject().put("email", email).put("password", password));
+    if (r.status() != 200) {
+      throw new AssertionError("login " + email + ": " + r);
+    }
+    return r.json();
+  }
+}
