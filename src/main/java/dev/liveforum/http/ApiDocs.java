@@ -17,10 +17,14 @@ final class ApiDocs {
     router.get("/api/openapi.yaml").handler(rc -> rc.response()
         .putHeader("Content-Type", "application/yaml; charset=utf-8")
         .sendFile(HttpVerticle.CONTRACT));
-    router.get("/api/docs").handler(rc -> rc.redirect("/api/docs/"));
-    router.get("/api/docs/").handler(rc -> rc.response()
-        .putHeader("Content-Type", "text/html; charset=utf-8")
-        .sendFile("docs/index.html"));
+    // Vert.x matches "/api/docs" and "/api/docs/" alike; relative asset URLs need the slash.
+    router.get("/api/docs").handler(rc -> {
+      if (rc.request().path().endsWith("/")) {
+        rc.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile("docs/index.html");
+      } else {
+        rc.redirect("/api/docs/");
+      }
+    });
     router.get("/api/docs/liveforum-docs.js").handler(rc -> rc.response()
         .putHeader("Content-Type", "text/javascript; charset=utf-8")
         .sendFile("docs/liveforum-docs.js"));

@@ -47,8 +47,10 @@ final class Problems {
     } else if (failure instanceof HttpException he) {
       send(rc, he.getStatusCode(), detail(he.getStatusCode(), he.getCause() instanceof ValidatorException v
           ? invalid(v) : he.getPayload()));
-    } else if (failure == null && status >= 400 && status < 500) {
-      send(rc, status, detail(status, null));
+    } else if (status >= 400 && status < 500) {
+      // e.g. the CORS handler refusing an origin (403)
+      send(rc, status, detail(status, status == 403 && rc.request().getHeader("Origin") != null
+          ? "requests from origin " + rc.request().getHeader("Origin") + " are not allowed" : null));
     } else {
       log.error("{} {} failed [request {}]", rc.request().method(), rc.request().path(), RequestLog.id(rc), failure);
       send(rc, 500, "the server failed to handle this request; it has been logged as request " + RequestLog.id(rc));
