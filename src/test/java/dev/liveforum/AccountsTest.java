@@ -5,7 +5,6 @@ import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -189,7 +188,7 @@ class AccountsTest {
     String none = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + ".";
     assertProblem(api.get("/api/users/me", none), 401, "access token");
 
-    JWTAuth sameSecret = JWTAuth.create(Vertx.vertx(), new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+    JWTAuth sameSecret = JWTAuth.create(node.node.vertx(), new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
         .setAlgorithm("HS256").setBuffer(TestServices.config().auth().jwtSecret())));
     long now = System.currentTimeMillis() / 1000;
     String expired = sameSecret.generateToken(claims.copy().put("iat", now - 4000).put("exp", now - 3000),

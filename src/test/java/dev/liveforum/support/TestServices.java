@@ -4,11 +4,18 @@ import dev.liveforum.launch.Config;
 import dev.liveforum.launch.DevServicesSetup;
 import dev.liveforum.launch.Setting;
 import dev.liveforum.persistence.Database;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.UUID;
 
 /**
@@ -22,6 +29,19 @@ public final class TestServices {
       + UUID.randomUUID().toString().substring(0, 6);
 
   private static Config base;
+  private static final List<Callable<?>> CLEANUPS = new ArrayList<>();
+
+  /** Drops this run's database and Redis keys from shared servers; embedded ones vanish by themselves. */
+  static synchronized void cleanUp() {
+    for (Callable<?> cleanup : CLEANUPS) {
+      try {
+        cleanup.call();
+      } catch (Exception e) {
+        System.err.println("test clean-up failed (names carry the run id " + RUN_ID + "): " + e);
+      }
+    }
+    CLEANUPS.clear();
+  }
 
   private TestServices() {}
 
@@ -31,6 +51,27 @@ public final class TestServices {
       base = prepare();
     }
     return base;
+  }
+
+  /** Removes every key this run wrote to a shared Redis (its own prefix and the variants tests derive from it). */
+  private static void deleteKeys(String url, String prefix) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, url));
+      String pattern = prefix.substring(0, prefix.length() - 1) + "*";
+      String cursor = "0";
+      do {
+        Response page = redis.scan(List.of(cursor, "MATCH", pattern, "COUNT", "500")).await();
+        cursor = page.get(0).toString();
+        List<String> keys = new ArrayList<>();
+        page.get(1).forEach(k -> keys.add(k.toString()));
+        if (!keys.isEmpty()) {
+          redis.unlink(keys).await();
+        }
+      } while (!cursor.equals("0"));
+    } finally {
+      vertx.close().await();
+    }
   }
 
   private static Config prepare() {
@@ -53,17 +94,19 @@ public final class TestServices {
             .with(Setting.DB_PASSWORD, env.getOrDefault(Setting.DB_PASSWORD.env(), ""));
         Database.createIfMissing(config.db());
         Config created = config;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            Database.drop(created.db());
-          } catch (Exception ignored) {
-            // the run is over; a database left behind is named after it
-          }
-        }));
+        CLEANUPS.add(() -> {
+          Database.drop(created.db());
+          return null;
+        });
       }
       String redisUrl = env.getOrDefault(Setting.REDIS_URL.env(), "");
       if (!redisUrl.isEmpty()) {
         config = config.with(Setting.REDIS_URL, redisUrl);
+        String prefix = config.redis().keyPrefix();
+        CLEANUPS.add(() -> {
+          deleteKeys(redisUrl, prefix);
+          return null;
+        });
       }
       Path dataDir = Files.createTempDirectory("liveforum-test-db");
       return DevServicesSetup.prepare(config, dataDir, false, database);
