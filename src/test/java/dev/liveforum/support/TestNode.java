@@ -38,7 +38,15 @@ public final class TestNode implements AutoCloseable {
 
   /** A clustered node of this test run's cluster, running only {@code roles}. */
   public static TestNode clustered(String... roles) {
-    Config c = TestServices.config()
+    return clustered(TestServices.config(), roles);
+  }
+
+  /**
+   * As {@link #clustered(String...)}, starting from {@code base} (normally {@link TestServices#config()}
+   * with some settings changed, e.g. a shorter bus timeout).
+   */
+  public static TestNode clustered(Config base, String... roles) {
+    Config c = base
         .with(Setting.CLUSTER_ENABLED, true)
         .with(Setting.CLUSTER_MEMBERS, new JsonArray(MEMBERS))
         .with(Setting.ROLES, new JsonArray(List.of(roles)));
