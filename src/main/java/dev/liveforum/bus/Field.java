@@ -19,6 +19,28 @@ public final class Field {
   public static final String REFRESH_TOKEN = "refreshToken";
   public static final String SESSION_ID = "sessionId";
 
+  /** Who asks: set by the HTTP edge from the verified access token, never from the request body. */
+  public static final String ACTOR_ID = "actorId";
+  public static final String ACTOR_ROLE = "actorRole";
+
+  public static final String EVENT_ID = "eventId";
+  public static final String TYPE = "type";
+  public static final String AT = "at";
+  public static final String DATA = "data";
+
+  public static final String NAME = "name";
+  public static final String DESCRIPTION = "description";
+  public static final String BOARD_ID = "boardId";
+  public static final String POST_ID = "postId";
+  public static final String AUTHOR_ID = "authorId";
+  public static final String TITLE = "title";
+  public static final String CONTENT = "content";
+  public static final String ITEMS = "items";
+  public static final String CURSOR = "cursor";
+  public static final String NEXT_CURSOR = "nextCursor";
+  public static final String SORT = "sort";
+  public static final String PERIOD = "period";
+
   public static final String KEY = "key";
   public static final String LIMIT = "limit";
   public static final String WINDOW_SECONDS = "windowSeconds";

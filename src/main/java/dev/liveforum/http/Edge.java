@@ -5,6 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.web.handler.HttpException;
+import dev.liveforum.bus.Field;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.ValidatedRequest;
@@ -13,10 +17,12 @@ import io.vertx.openapi.validation.ValidatedRequest;
 final class Edge {
   private final Vertx vertx;
   private final long timeoutMs;
+  private final AccessTokens tokens;
 
-  Edge(Vertx vertx, long timeoutMs) {
+  Edge(Vertx vertx, long timeoutMs, AccessTokens tokens) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
+    this.tokens = tokens;
   }
 
   /** Asks another role; a failed future has already been answered to the client as a problem. */
@@ -39,6 +45,41 @@ final class Edge {
         }
       }
     });
+  }
+
+  /** A path or query parameter, already validated and converted (Long, Integer, String…); null when absent. */
+  static Object param(RoutingContext rc, String name) {
+    ValidatedRequest request = rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    var value = request.getPathParameters().get(name);
+    if (value == null || value.isNull()) {
+      value = request.getQuery().get(name);
+    }
+    return value == null || value.isNull() ? null : value.get();
+  }
+
+  static Long id(RoutingContext rc) {
+    return ((Number) param(rc, "id")).longValue();
+  }
+
+  /**
+   * Adds who is asking to a command ({@link Field#ACTOR_ID}, {@link Field#ACTOR_ROLE}). Operations that
+   * require a user were authenticated by the security handler; on public ones a token is optional,
+   * but one that is sent must be valid (a 401 tells the client to refresh it).
+   */
+  Future<JsonObject> withActor(RoutingContext rc, JsonObject command) {
+    Future<User> user;
+    String header = rc.request().getHeader("Authorization");
+    if (rc.user() != null) {
+      user = Future.succeededFuture(rc.user());
+    } else if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      user = tokens.authenticate(new TokenCredentials(header.substring(7).trim()))
+          .recover(t -> Future.failedFuture(new HttpException(401)));
+    } else {
+      user = Future.succeededFuture();
+    }
+    return user.map(u -> u == null ? command
+            : command.put(Field.ACTOR_ID, AccessTokens.userId(u)).put(Field.ACTOR_ROLE, AccessTokens.role(u)))
+        .onFailure(rc::fail);
   }
 
   /** The request body, already validated against the OpenAPI document. */

@@ -32,7 +32,7 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Config config = Config.from(config());
     AccessTokens tokens = new AccessTokens(vertx, config.auth());
-    Edge edge = new Edge(vertx, config.busTimeoutMs());
+    Edge edge = new Edge(vertx, config.busTimeoutMs(), tokens);
     AccountRoutes accounts = new AccountRoutes(edge, tokens, config.auth());
     Health health = new Health(vertx);
 
@@ -56,6 +56,17 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("logout").addHandler(accounts::logout);
       builder.getRoute("getMe").addHandler(accounts::me);
       builder.getRoute("updateMe").addHandler(accounts::updateMe);
+      ForumRoutes forum = new ForumRoutes(edge);
+      builder.getRoute("listBoards").addHandler(forum::listBoards);
+      builder.getRoute("createBoard").addHandler(forum::createBoard);
+      builder.getRoute("getBoard").addHandler(forum::getBoard);
+      builder.getRoute("updateBoard").addHandler(forum::updateBoard);
+      builder.getRoute("deleteBoard").addHandler(forum::deleteBoard);
+      builder.getRoute("listPosts").addHandler(forum::listPosts);
+      builder.getRoute("createPost").addHandler(forum::createPost);
+      builder.getRoute("getPost").addHandler(forum::getPost);
+      builder.getRoute("updatePost").addHandler(forum::updatePost);
+      builder.getRoute("deletePost").addHandler(forum::deletePost);
 
       Router router = builder.createRouter();
       router.get("/health/live").handler(health::live);

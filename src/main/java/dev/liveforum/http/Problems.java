@@ -97,10 +97,12 @@ final class Problems {
         .map(Problems::reason)
         .distinct()
         .toList();
-    String where = e.getMessage().startsWith("The value of the request body") ? "request body" : "request";
+    var param = PARAMETER.matcher(e.getMessage());
+    String where = param.lookingAt() ? param.group(1) + " parameter " + param.group(2) : "request body";
     return "invalid " + where + ": " + String.join("; ", reasons.isEmpty() ? List.of(e.getMessage()) : reasons);
   }
 
+  private static final Pattern PARAMETER = Pattern.compile("The value of (\\w+) parameter (\\S+) is invalid");
   private static final Pattern WRAPPER =
       Pattern.compile("A subschema had errors|Property \"[^\"]*\" does not match schema");
 

@@ -13,6 +13,10 @@ import io.vertx.sqlclient.Pool;
 public class PersistenceVerticle extends VerticleBase {
   private Pool pool;
   private WorkerExecutor bcryptWorkers;
+  private OutboxRelay relay;
+  private long hotTimer;
+  /** How often the hot rank of recent posts is recomputed, so that age keeps pulling it down. */
+  private static final long HOT_DECAY_MS = 5 * 60_000;
 
   @Override
   public Future<?> start() {
@@ -29,6 +33,22 @@ public class PersistenceVerticle extends VerticleBase {
       Bus.serve(vertx, Address.USER_UPDATE, accounts::update);
       Bus.serve(vertx, Address.TOKEN_REFRESH, accounts::refresh);
       Bus.serve(vertx, Address.TOKEN_REVOKE, accounts::revoke);
+      relay = new OutboxRelay(vertx, pool);
+      relay.start(1000);
+      Cursors cursors = new Cursors(config.auth().jwtSecret());
+      BoardService boards = new BoardService(pool, relay::kick);
+      Bus.serve(vertx, Address.BOARD_LIST, boards::list);
+      Bus.serve(vertx, Address.BOARD_GET, boards::get);
+      Bus.serve(vertx, Address.BOARD_CREATE, boards::create);
+      Bus.serve(vertx, Address.BOARD_UPDATE, boards::update);
+      Bus.serve(vertx, Address.BOARD_DELETE, boards::delete);
+      PostService posts = new PostService(pool, cursors, relay::kick);
+      Bus.serve(vertx, Address.POST_CREATE, posts::create);
+      Bus.serve(vertx, Address.POST_GET, posts::get);
+      Bus.serve(vertx, Address.POST_UPDATE, posts::update);
+      Bus.serve(vertx, Address.POST_DELETE, posts::delete);
+      Bus.serve(vertx, Address.POST_LIST, posts::list);
+      hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
       Bus.serve(vertx, Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
       return migrated;
@@ -37,6 +57,10 @@ public class PersistenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(hotTimer);
+    if (relay != null) {
+      relay.stop();
+    }
     if (bcryptWorkers != null) {
       bcryptWorkers.close();
     }

@@ -1,0 +1,102 @@
+package dev.liveforum.persistence;
+
+import dev.liveforum.bus.Field;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Moves committed outbox rows onto the event bus. Writers {@link #kick()} it after each commit; a
+ * timer also sweeps, so events of a writer that died between commit and publish still go out, from
+ * whichever node runs persistence. Rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so two relays
+ * never publish the same row; a row is marked published in the transaction that claimed it.
+ */
+final class OutboxRelay {
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final int BATCH = 500;
+  private static final String CLAIM = "SELECT id, address, payload FROM outbox WHERE published_at IS NULL"
+      + " ORDER BY id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED";
+  private static final String PURGE =
+      "DELETE FROM outbox WHERE published_at < UTC_TIMESTAMP(3) - INTERVAL 1 DAY LIMIT 10000";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private boolean running;
+  private boolean again;
+  private long sweepTimer;
+  private long purgeTimer;
+
+  OutboxRelay(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+  }
+
+  void start(long sweepMs) {
+    sweepTimer = vertx.setPeriodic(sweepMs, id -> kick());
+    purgeTimer = vertx.setPeriodic(3_600_000, id -> pool.query(PURGE).execute()
+        .onFailure(t -> log.warn("outbox purge failed: {}", t.getMessage())));
+    kick();
+  }
+
+  void stop() {
+    vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(purgeTimer);
+  }
+
+  /** Publishes whatever is pending; calls that arrive while a pass runs are folded into one more pass. */
+  void kick() {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
+    pump().onComplete(ar -> {
+      running = false;
+      if (ar.failed()) {
+        log.warn("outbox relay pass failed (rows stay pending): {}", ar.cause().getMessage());
+      } else if (again || ar.result() == BATCH) {
+        kick();
+      }
+    });
+  }
+
+  /** One pass: claim, publish and mark a batch. Returns how many events went out. */
+  Future<Integer> pump() {
+    return pool.withTransaction(conn -> conn.query(CLAIM).execute().compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(0);
+      }
+      List<Tuple> ids = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        ids.add(Tuple.of(row.getLong("id")));
+      }
+      return conn.preparedQuery("UPDATE outbox SET published_at = UTC_TIMESTAMP(3) WHERE id = ?")
+          .executeBatch(ids)
+          .map(done -> publish(rows));
+    }));
+  }
+
+  /**
+   * Publishing happens before the claiming transaction commits; if that commit then fails, the rows
+   * go out again on the next pass. Consumers de-duplicate by event id, which they need anyway.
+   */
+  private int publish(RowSet<Row> rows) {
+    for (Row row : rows) {
+      JsonObject event = new JsonObject(row.getString("payload"));
+      vertx.eventBus().publish(row.getString("address"), event,
+          new DeliveryOptions().addHeader(Field.EVENT_ID, event.getString(Field.EVENT_ID)));
+    }
+    return rows.size();
+  }
+}

@@ -1,0 +1,242 @@
+package dev.liveforum.persistence;
+
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Failure;
+import dev.liveforum.bus.Field;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLClient;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Posts: anyone reads, signed-in users write, authors and admins edit and delete. */
+final class PostService {
+  static final int DEFAULT_PAGE = 20;
+  static final int MAX_PAGE = 50;
+  private static final int FK_MISSING = 1452;
+
+  private final Pool pool;
+  private final Cursors cursors;
+  private final Runnable afterCommit;
+
+  PostService(Pool pool, Cursors cursors, Runnable afterCommit) {
+    this.pool = pool;
+    this.cursors = cursors;
+    this.afterCommit = afterCommit;
+  }
+
+  Future<JsonObject> create(JsonObject body) {
+    Actor actor = Actor.of(body).requireUser();
+    long boardId = body.getLong(Field.BOARD_ID);
+    String title = checkTitle(body.getString(Field.TITLE));
+    String content = checkContent(body.getString(Field.CONTENT));
+    String html = Markdown.toSafeHtml(content);
+    return pool.withTransaction(tx -> tx.preparedQuery(PostSql.INSERT)
+            .execute(Tuple.of(boardId, actor.id(), title, content, html))
+            .map(r -> r.property(MySQLClient.LAST_INSERTED_ID))
+            .compose(id -> tx.preparedQuery(PostSql.SET_HOT).execute(Tuple.of(id)).map(id))
+            .compose(id -> read(tx, id, actor))
+            .compose(post -> Outbox.record(tx, Address.POST_CREATED, summary(post)).map(post)))
+        .onSuccess(ok -> afterCommit.run())
+        .recover(t -> t instanceof io.vertx.sqlclient.DatabaseException e && e.getErrorCode() == FK_MISSING
+            ? Future.failedFuture(Failure.notFound("board " + boardId + " does not exist"))
+            : Database.classify(t));
+  }
+
+  Future<JsonObject> get(JsonObject body) {
+    return read(pool, body.getLong(Field.ID), Actor.of(body)).recover(Database::classify);
+  }
+
+  Future<JsonObject> update(JsonObject body) {
+    Actor actor = Actor.of(body).requireUser();
+    long id = body.getLong(Field.ID);
+    String title = body.getString(Field.TITLE) == null ? null : checkTitle(body.getString(Field.TITLE));
+    String content = body.getString(Field.CONTENT) == null ? null : checkContent(body.getString(Field.CONTENT));
+    if (title == null && content == null) {
+      throw Failure.badRequest("nothing to change: give a new title or content");
+    }
+    String html = content == null ? null : Markdown.toSafeHtml(content);
+    return pool.withTransaction(tx -> lockForChange(tx, id, actor, "edit this post")
+            .compose(row -> tx.preparedQuery(PostSql.UPDATE).execute(Tuple.of(title, content, html, id)))
+            .compose(r -> read(tx, id, actor))
+            .compose(post -> Outbox.record(tx, Address.POST_UPDATED, summary(post)
+                .put(Field.CONTENT, post.getString(Field.CONTENT))
+                .put("contentHtml", post.getString("contentHtml"))
+                .put("editedAt", post.getString("editedAt"))).map(post)))
+        .onSuccess(ok -> afterCommit.run())
+        .recover(Database::classify);
+  }
+
+  /** Deletes the post with its comments, images and every like on them. */
+  Future<JsonObject> delete(JsonObject body) {
+    Actor actor = Actor.of(body).requireUser();
+    long id = body.getLong(Field.ID);
+    return pool.withTransaction(tx -> lockForChange(tx, id, actor, "delete this post")
+            .compose(row -> tx.preparedQuery(PostSql.DELETE_COMMENT_LIKES).execute(Tuple.of(id))
+                .compose(r -> tx.preparedQuery(PostSql.DELETE_POST_LIKES).execute(Tuple.of(id)))
+                .compose(r -> tx.preparedQuery(PostSql.DELETE).execute(Tuple.of(id)))
+                .compose(r -> Outbox.record(tx, Address.POST_DELETED, new JsonObject().put(Field.ID, id)
+                    .put(Field.BOARD_ID, row.getLong("board_id")).put(Field.AUTHOR_ID, row.getLong("author_id"))))))
+        .onSuccess(ok -> afterCommit.run())
+        .map(v -> new JsonObject())
+        .recover(Database::classify);
+  }
+
+  /**
+   * A page of posts. Pages are keyset-paginated and bounded by the newest post id at the first page,
+   * so posts created while a reader pages neither repeat nor shift anything: they appear on a fresh
+   * first page. The cursor remembers the list it belongs to and is signed.
+   */
+  Future<JsonObject> list(JsonObject body) {
+    Actor actor = Actor.of(body);
+    Long boardId = body.getLong(Field.BOARD_ID);
+    String sort = body.getString(Field.SORT, "latest");
+    String period = body.getString(Field.PERIOD, "week");
+    int limit = Math.max(1, Math.min(MAX_PAGE, body.getInteger(Field.LIMIT, DEFAULT_PAGE)));
+    JsonObject at = cursors.decode(body.getString(Field.CURSOR));
+    if (at != null && (!sort.equals(at.getString("sort")) || !java.util.Objects.equals(boardId, at.getLong("board"))
+        || (sort.equals("top") && !period.equals(at.getString("period"))))) {
+      throw Failure.badRequest("cursor belongs to another list: keep sort, period and boardId as on the first page");
+    }
+    Future<JsonObject> start = at != null ? Future.succeededFuture(at)
+        : pool.query(PostSql.MAX_ID).execute().map(rows -> new JsonObject()
+            .put("sort", sort).put("board", boardId).put("period", period)
+            .put("max", Rows.first(rows).getLong("max_id"))
+            .put("since", since(period)));
+    return start.compose(position -> page(actor, boardId, sort, limit, position, at != null))
+        .recover(Database::classify);
+  }
+
+  private Future<JsonObject> page(Actor actor, Long boardId, String sort, int limit, JsonObject pos, boolean after) {
+    StringBuilder sql = new StringBuilder(PostSql.LIST).append(" WHERE p.id <= ?");
+    List<Object> params = new ArrayList<>(List.of(actor.id() == null ? 0L : actor.id(), pos.getLong("max")));
+    if (boardId != null) {
+      sql.append(" AND p.board_id = ?");
+      params.add(boardId);
+    }
+    String order;
+    switch (sort) {
+      case "hot" -> {
+        if (after) {
+          sql.append(" AND (p.hot_score < ? OR (p.hot_score = ? AND p.id < ?))");
+          params.addAll(List.of(pos.getDouble("score"), pos.getDouble("score"), pos.getLong("id")));
+        }
+        order = " ORDER BY p.hot_score DESC, p.id DESC";
+      }
+      case "top" -> {
+        if (pos.getString("since") != null) {
+          sql.append(" AND p.created_at >= ?");
+          params.add(LocalDateTime.parse(pos.getString("since")));
+        }
+        if (after) {
+          sql.append(" AND (p.like_count < ? OR (p.like_count = ? AND p.id < ?))");
+          params.addAll(List.of(pos.getLong("likes"), pos.getLong("likes"), pos.getLong("id")));
+        }
+        order = " ORDER BY p.like_count DESC, p.id DESC";
+      }
+      default -> {
+        if (after) {
+          sql.append(" AND p.id < ?");
+          params.add(pos.getLong("id"));
+        }
+        order = " ORDER BY p.id DESC";
+      }
+    }
+    sql.append(order).append(" LIMIT ").append(limit + 1);
+    return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
+      JsonArray items = new JsonArray();
+      Row last = null;
+      for (Row row : rows) {
+        if (items.size() == limit) {
+          break;
+        }
+        items.add(json(row).put("excerpt", row.getString("excerpt")));
+        last = row;
+      }
+      String next = rows.size() > limit && last != null ? cursors.encode(pos.copy()
+          .put("id", last.getLong("id")).put("score", last.getDouble("hot_score"))
+          .put("likes", last.getLong("like_count"))) : null;
+      return new JsonObject().put(Field.ITEMS, items).put(Field.NEXT_CURSOR, next);
+    });
+  }
+
+  /** Start of a "top" period, as a UTC LocalDateTime string; null for all time. */
+  private static String since(String period) {
+    LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+    return switch (period) {
+      case "day" -> now.minusDays(1).toString();
+      case "week" -> now.minusWeeks(1).toString();
+      case "month" -> now.minusMonths(1).toString();
+      case "all" -> null;
+      default -> throw Failure.badRequest("period must be day, week, month or all");
+    };
+  }
+
+  private Future<Row> lockForChange(SqlClient tx, long id, Actor actor, String what) {
+    return tx.preparedQuery(PostSql.LOCK).execute(Tuple.of(id))
+        .compose(rows -> Rows.one(rows, "post " + id))
+        .map(row -> {
+          actor.requireAuthorOrAdmin(row.getLong("author_id"), what);
+          return row;
+        });
+  }
+
+  private static Future<JsonObject> read(SqlClient client, long id, Actor actor) {
+    return client.preparedQuery(PostSql.BY_ID).execute(Tuple.of(actor.id() == null ? 0L : actor.id(), id))
+        .compose(rows -> Rows.one(rows, "post " + id))
+        .map(row -> json(row).put(Field.CONTENT, row.getString("content"))
+            .put("contentHtml", row.getString("content_html")));
+  }
+
+  /** What a post's domain events carry: ids and the fields a list or a notification shows. */
+  private static JsonObject summary(JsonObject post) {
+    return new JsonObject()
+        .put(Field.ID, post.getLong(Field.ID))
+        .put(Field.BOARD_ID, post.getLong(Field.BOARD_ID))
+        .put(Field.AUTHOR_ID, post.getJsonObject("author").getLong(Field.ID))
+        .put("authorName", post.getJsonObject("author").getString(Field.USERNAME))
+        .put(Field.TITLE, post.getString(Field.TITLE))
+        .put(Field.CREATED_AT, post.getString(Field.CREATED_AT));
+  }
+
+  static JsonObject json(Row row) {
+    return new JsonObject()
+        .put(Field.ID, row.getLong("id"))
+        .put(Field.BOARD_ID, row.getLong("board_id"))
+        .put("board", new JsonObject().put(Field.ID, row.getLong("board_id")).put(Field.NAME, row.getString("board_name")))
+        .put("author", new JsonObject().put(Field.ID, row.getLong("author_id"))
+            .put(Field.USERNAME, row.getString("author_name")))
+        .put(Field.TITLE, row.getString("title"))
+        .put(Field.CREATED_AT, Database.iso(row.getLocalDateTime("created_at")))
+        .put("updatedAt", Database.iso(row.getLocalDateTime("updated_at")))
+        .put("editedAt", Database.iso(row.getLocalDateTime("edited_at")))
+        .put("commentCount", row.getLong("comment_count"))
+        .put("likeCount", row.getLong("like_count"))
+        .put("viewCount", row.getLong("view_count"))
+        .put("hotScore", row.getDouble("hot_score"))
+        .put("likedByMe", row.getBoolean("liked"));
+  }
+
+  private static String checkTitle(String title) {
+    String t = title == null ? "" : title.strip();
+    if (t.isEmpty() || t.length() > 200) {
+      throw Failure.badRequest("title must be 1 to 200 characters");
+    }
+    return t;
+  }
+
+  private static String checkContent(String content) {
+    if (content == null || content.isBlank() || content.length() > 40_000) {
+      throw Failure.badRequest("content must be 1 to 40000 characters");
+    }
+    return content;
+  }
+}
