@@ -25,6 +25,7 @@ public final class Address {
   public static final String POST_UPDATE = "persistence.post.update";
   public static final String POST_DELETE = "persistence.post.delete";
   public static final String POST_LIST = "persistence.post.list";
+  public static final String POST_LIKED = "persistence.post.liked";
 
   // comments
 
@@ -37,6 +38,11 @@ public final class Address {
   public static final String RATE_LIMIT_HIT = "cache.ratelimit.hit";
   public static final String RATE_LIMIT_CHECK = "cache.ratelimit.check";
   public static final String CACHE_HEALTH = "cache.health";
+  public static final String CACHE_POST_GET = "cache.post.get";
+  public static final String CACHE_POST_PUT = "cache.post.put";
+  public static final String CACHE_LIST_GET = "cache.list.get";
+  public static final String CACHE_LIST_PUT = "cache.list.put";
+  public static final String CACHE_INVALIDATE = "cache.invalidate";
 
   /**
    * Domain events, published after commit by the outbox relay: {@code event.<aggregate>.<verb>}.

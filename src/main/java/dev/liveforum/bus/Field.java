@@ -41,6 +41,10 @@ public final class Field {
   public static final String SORT = "sort";
   public static final String PERIOD = "period";
 
+  public static final String GENERATION = "generation";
+  public static final String VALUE = "value";
+  public static final String POST_IDS = "postIds";
+
   public static final String KEY = "key";
   public static final String LIMIT = "limit";
   public static final String WINDOW_SECONDS = "windowSeconds";

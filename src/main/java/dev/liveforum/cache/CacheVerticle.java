@@ -6,6 +6,9 @@ import dev.liveforum.bus.Failure;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
+import dev.liveforum.bus.Field;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -13,7 +16,7 @@ import io.vertx.redis.client.RedisOptions;
 
 import java.util.List;
 
-/** Owns Redis: serves the {@code cache.*} commands (rate limits for now). */
+/** Owns Redis: serves the {@code cache.*} commands: rate limits and the read cache. */
 public class CacheVerticle extends VerticleBase {
   private Redis client;
 
@@ -27,12 +30,28 @@ public class CacheVerticle extends VerticleBase {
         .setPoolRecycleTimeout(15_000));
     RedisAPI redis = RedisAPI.api(client);
     RateLimiter limiter = new RateLimiter(redis, config.redis().keyPrefix());
-    Bus.serve(vertx, Address.RATE_LIMIT_HIT, limiter::hit);
-    Bus.serve(vertx, Address.RATE_LIMIT_CHECK, limiter::check);
-    Bus.serve(vertx, Address.CACHE_HEALTH, ignored -> redis.ping(List.of())
-        .map(pong -> new JsonObject().put("redis", "UP"))
-        .recover(t -> Future.failedFuture(Failure.unavailable("Redis is unavailable"))));
+    Bus.serve(vertx, Address.RATE_LIMIT_HIT, body -> unavailableOnError(limiter.hit(body)));
+    Bus.serve(vertx, Address.RATE_LIMIT_CHECK, body -> unavailableOnError(limiter.check(body)));
+    ReadCache cache = new ReadCache(redis, config.redis().keyPrefix());
+    Bus.serve(vertx, Address.CACHE_POST_GET, body -> unavailableOnError(cache.getPost(body)));
+    Bus.serve(vertx, Address.CACHE_POST_PUT, body -> unavailableOnError(cache.putPost(body)));
+    Bus.serve(vertx, Address.CACHE_LIST_GET, body -> unavailableOnError(cache.getList(body)));
+    Bus.serve(vertx, Address.CACHE_LIST_PUT, body -> unavailableOnError(cache.putList(body)));
+    Bus.serve(vertx, Address.CACHE_INVALIDATE, body -> unavailableOnError(cache.invalidate(body)));
+    // Writers through the HTTP edge invalidate before they answer; the domain events cover every other
+    // writer (and a lost invalidation request).
+    for (String type : List.of(Address.POST_CREATED, Address.POST_UPDATED, Address.POST_DELETED)) {
+      vertx.eventBus().<JsonObject>consumer(Address.event(type), msg -> cache.invalidate(new JsonObject()
+          .put(Field.POST_IDS, new JsonArray().add(msg.body().getJsonObject(Field.DATA).getLong(Field.ID)))));
+    }
+    Bus.serve(vertx, Address.CACHE_HEALTH, ignored -> unavailableOnError(redis.ping(List.of())
+        .map(pong -> new JsonObject().put("redis", "UP"))));
     return Future.succeededFuture();
+  }
+
+  private static <T> Future<T> unavailableOnError(Future<T> work) {
+    return work.recover(t -> Future.failedFuture(t instanceof ReplyException ? t
+        : Failure.unavailable("Redis is unavailable")));
   }
 
   @Override

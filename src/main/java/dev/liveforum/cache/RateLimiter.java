@@ -48,8 +48,7 @@ final class RateLimiter {
       return Future.failedFuture(Failure.badRequest("key and limit are required"));
     }
     return redis.eval(List.of(script, "1", prefix + key, String.valueOf(window)))
-        .map(r -> verdict(r, limit, counting))
-        .recover(t -> Future.failedFuture(Failure.unavailable("Redis is unavailable")));
+        .map(r -> verdict(r, limit, counting));
   }
 
   private static JsonObject verdict(Response r, int limit, boolean counting) {

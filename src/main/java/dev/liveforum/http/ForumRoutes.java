@@ -8,9 +8,11 @@ import io.vertx.ext.web.RoutingContext;
 /** /api/boards and /api/posts: the edge of the board and post aggregates. */
 final class ForumRoutes {
   private final Edge edge;
+  private final CachedReads cache;
 
   ForumRoutes(Edge edge) {
     this.edge = edge;
+    this.cache = new CachedReads(edge);
   }
 
   void listBoards(RoutingContext rc) {
@@ -41,23 +43,39 @@ final class ForumRoutes {
         .put(Field.CURSOR, Edge.param(rc, Field.CURSOR))
         .put(Field.LIMIT, Edge.param(rc, Field.LIMIT));
     query.getMap().values().removeIf(v -> v == null);
-    ask(rc, Address.POST_LIST, query, 200);
+    edge.withActor(rc, query).compose(q -> cache.list(rc, q)).onSuccess(page -> Edge.json(rc, 200, page));
   }
 
   void getPost(RoutingContext rc) {
-    ask(rc, Address.POST_GET, new JsonObject().put(Field.ID, Edge.id(rc)), 200);
+    edge.withActor(rc, new JsonObject().put(Field.ID, Edge.id(rc)))
+        .compose(command -> cache.post(rc, command))
+        .onSuccess(post -> Edge.json(rc, 200, post));
   }
 
   void createPost(RoutingContext rc) {
-    created(rc, Address.POST_CREATE, Edge.body(rc), "/api/posts/");
+    edge.withActor(rc, Edge.body(rc))
+        .compose(c -> edge.ask(rc, Address.POST_CREATE, c))
+        .compose(post -> cache.invalidate(rc).map(post))
+        .onSuccess(post -> {
+          rc.response().putHeader("Location", "/api/posts/" + post.getLong(Field.ID));
+          Edge.json(rc, 201, post);
+        });
   }
 
   void updatePost(RoutingContext rc) {
-    ask(rc, Address.POST_UPDATE, Edge.body(rc).put(Field.ID, Edge.id(rc)), 200);
+    long id = Edge.id(rc);
+    edge.withActor(rc, Edge.body(rc).put(Field.ID, id))
+        .compose(c -> edge.ask(rc, Address.POST_UPDATE, c))
+        .compose(post -> cache.invalidate(rc, id).map(post))
+        .onSuccess(post -> Edge.json(rc, 200, post));
   }
 
   void deletePost(RoutingContext rc) {
-    ask(rc, Address.POST_DELETE, new JsonObject().put(Field.ID, Edge.id(rc)), 204);
+    long id = Edge.id(rc);
+    edge.withActor(rc, new JsonObject().put(Field.ID, id))
+        .compose(c -> edge.ask(rc, Address.POST_DELETE, c))
+        .compose(done -> cache.invalidate(rc, id))
+        .onSuccess(done -> Edge.noContent(rc));
   }
 
   private void ask(RoutingContext rc, String address, JsonObject command, int status) {

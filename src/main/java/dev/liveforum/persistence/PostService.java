@@ -55,6 +55,17 @@ final class PostService {
     return read(pool, body.getLong(Field.ID), Actor.of(body)).recover(Database::classify);
   }
 
+  /** Whether the actor likes the post: the one per-reader fact a cached post lacks. */
+  Future<JsonObject> liked(JsonObject body) {
+    Actor actor = Actor.of(body);
+    if (actor.id() == null) {
+      return Future.succeededFuture(new JsonObject().put("likedByMe", false));
+    }
+    return pool.preparedQuery(PostSql.LIKED).execute(Tuple.of(body.getLong(Field.ID), actor.id()))
+        .map(rows -> new JsonObject().put("likedByMe", Rows.first(rows).getBoolean("liked")))
+        .recover(Database::classify);
+  }
+
   Future<JsonObject> update(JsonObject body) {
     Actor actor = Actor.of(body).requireUser();
     long id = body.getLong(Field.ID);

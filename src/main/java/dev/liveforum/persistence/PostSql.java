@@ -32,5 +32,7 @@ interface PostSql {
   String DELETE = "DELETE FROM posts WHERE id = ?";
   String RECOMPUTE_HOT = "UPDATE posts SET hot_score = " + HOT
       + " WHERE created_at > UTC_TIMESTAMP(3) - INTERVAL 7 DAY";
+  String LIKED = "SELECT EXISTS (SELECT 1 FROM likes WHERE target_type = 'post' AND target_id = ? AND user_id = ?)"
+      + " AS liked";
   String MAX_ID = "SELECT COALESCE(MAX(id), 0) AS max_id FROM posts";
 }

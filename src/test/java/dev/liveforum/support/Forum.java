@@ -12,11 +12,16 @@ public final class Forum {
   public final String adminToken;
 
   public Forum(Api api) {
+    this(api, TestServices.config());
+  }
+
+  /** For nodes on a database of their own ({@code config}'s). */
+  public Forum(Api api, dev.liveforum.launch.Config config) {
     this.api = api;
     String admin = unique("admin");
     api.newUser(admin, PASSWORD);
     try {
-      Admins.makeAdmin(TestServices.config().db(), admin);
+      Admins.makeAdmin(config.db(), admin);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

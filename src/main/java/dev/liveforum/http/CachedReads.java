@@ -1,0 +1,74 @@
+package dev.liveforum.http;
+
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Field;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Reads through the cache role: a post, and the first page of a list for guests. A cache that cannot
+ * be reached is a miss, never an error. After a write the edge invalidates before it answers, so no
+ * reader on any node gets the old copy once the writer has its response.
+ */
+final class CachedReads {
+  private final Edge edge;
+
+  CachedReads(Edge edge) {
+    this.edge = edge;
+  }
+
+  /**
+   * The post as every reader sees it, from the cache or the database, plus the reader's own
+   * {@code likedByMe} (a primary-key lookup; guests need none).
+   */
+  Future<JsonObject> post(RoutingContext rc, JsonObject command) {
+    long id = command.getLong(Field.ID);
+    JsonObject key = new JsonObject().put(Field.ID, id);
+    Future<JsonObject> shared = edge.askQuietly(rc, Address.CACHE_POST_GET, key).transform(cached -> {
+      if (cached.succeeded() && cached.result().getJsonObject(Field.VALUE) != null) {
+        return Future.succeededFuture(cached.result().getJsonObject(Field.VALUE));
+      }
+      return edge.ask(rc, Address.POST_GET, key).onSuccess(post -> {
+        if (cached.succeeded()) {
+          edge.askQuietly(rc, Address.CACHE_POST_PUT, key.copy().put(Field.VALUE, post)
+              .put(Field.GENERATION, cached.result().getString(Field.GENERATION)));
+        }
+      });
+    });
+    return shared.compose(post -> command.getLong(Field.ACTOR_ID) == null
+        ? Future.succeededFuture(post.put("likedByMe", false))
+        : edge.ask(rc, Address.POST_LIKED, command).map(liked -> post.put("likedByMe", liked.getBoolean("likedByMe"))));
+  }
+
+  /** The first page of a list is cached for guests; later pages and signed-in readers go to the database. */
+  Future<JsonObject> list(RoutingContext rc, JsonObject query) {
+    if (query.getString(Field.CURSOR) != null || query.getLong(Field.ACTOR_ID) != null) {
+      return edge.ask(rc, Address.POST_LIST, query);
+    }
+    String name = String.join(":", query.getString(Field.SORT, "latest"), query.getString(Field.PERIOD, "week"),
+        String.valueOf(query.getValue(Field.BOARD_ID, "all")), String.valueOf(query.getValue(Field.LIMIT, "20")));
+    return edge.askQuietly(rc, Address.CACHE_LIST_GET, new JsonObject().put(Field.KEY, name)).transform(cached -> {
+      if (cached.succeeded() && cached.result().getJsonObject(Field.VALUE) != null) {
+        return Future.succeededFuture(cached.result().getJsonObject(Field.VALUE));
+      }
+      return edge.ask(rc, Address.POST_LIST, query).onSuccess(page -> {
+        if (cached.succeeded()) {
+          edge.askQuietly(rc, Address.CACHE_LIST_PUT, new JsonObject().put(Field.VALUE, page)
+              .put(Field.GENERATION, cached.result().getString(Field.GENERATION)));
+        }
+      });
+    });
+  }
+
+  /** Drops cached copies of these posts and every cached list page; waits, but never fails the write. */
+  Future<Void> invalidate(RoutingContext rc, long... postIds) {
+    JsonArray ids = new JsonArray();
+    for (long id : postIds) {
+      ids.add(id);
+    }
+    return edge.askQuietly(rc, Address.CACHE_INVALIDATE, new JsonObject().put(Field.POST_IDS, ids))
+        .<Void>mapEmpty().otherwiseEmpty();
+  }
+}
