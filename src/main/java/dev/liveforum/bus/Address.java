@@ -43,6 +43,8 @@ public final class Address {
   public static final String CACHE_LIST_GET = "cache.list.get";
   public static final String CACHE_LIST_PUT = "cache.list.put";
   public static final String CACHE_INVALIDATE = "cache.invalidate";
+  /** Each HTTP node's in-memory post cache, addressed per node: {@code http.near.invalidate.<nodeId>}. */
+  public static final String NEAR_INVALIDATE = "http.near.invalidate";
 
   /**
    * Domain events, published after commit by the outbox relay: {@code event.<aggregate>.<verb>}.
@@ -59,4 +61,7 @@ public final class Address {
   public static final String POST_CREATED = "post.created";
   public static final String POST_UPDATED = "post.updated";
   public static final String POST_DELETED = "post.deleted";
+
+  /** Events after which a post reads differently (their data names it as {@code postId}, or {@code id}). */
+  public static final java.util.List<String> POST_VIEW_CHANGES = java.util.List.of(POST_UPDATED, POST_DELETED);
 }

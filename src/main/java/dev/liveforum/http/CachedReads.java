@@ -14,9 +14,11 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class CachedReads {
   private final Edge edge;
+  private final NearCache near;
 
-  CachedReads(Edge edge) {
+  CachedReads(Edge edge, NearCache near) {
     this.edge = edge;
+    this.near = near;
   }
 
   /**
@@ -25,8 +27,19 @@ final class CachedReads {
    */
   Future<JsonObject> post(RoutingContext rc, JsonObject command) {
     long id = command.getLong(Field.ID);
+    JsonObject nearby = near.get(id);
+    Future<JsonObject> shared = nearby != null ? Future.succeededFuture(nearby) : fromRedis(rc, id);
+    // Cached objects are shared by every reader: each answer gets its own copy to add likedByMe to.
+    return shared.compose(post -> command.getLong(Field.ACTOR_ID) == null
+        ? Future.succeededFuture(post.copy().put("likedByMe", false))
+        : edge.ask(rc, Address.POST_LIKED, command)
+            .map(liked -> post.copy().put("likedByMe", liked.getBoolean("likedByMe"))));
+  }
+
+  private Future<JsonObject> fromRedis(RoutingContext rc, long id) {
+    long readStarted = near.epoch();
     JsonObject key = new JsonObject().put(Field.ID, id);
-    Future<JsonObject> shared = edge.askQuietly(rc, Address.CACHE_POST_GET, key).transform(cached -> {
+    return edge.askQuietly(rc, Address.CACHE_POST_GET, key).transform(cached -> {
       if (cached.succeeded() && cached.result().getJsonObject(Field.VALUE) != null) {
         return Future.succeededFuture(cached.result().getJsonObject(Field.VALUE));
       }
@@ -36,10 +49,7 @@ final class CachedReads {
               .put(Field.GENERATION, cached.result().getString(Field.GENERATION)));
         }
       });
-    });
-    return shared.compose(post -> command.getLong(Field.ACTOR_ID) == null
-        ? Future.succeededFuture(post.put("likedByMe", false))
-        : edge.ask(rc, Address.POST_LIKED, command).map(liked -> post.put("likedByMe", liked.getBoolean("likedByMe"))));
+    }).onSuccess(post -> near.put(id, post, readStarted));
   }
 
   /** The first page of a list is cached for guests; later pages and signed-in readers go to the database. */
@@ -62,13 +72,16 @@ final class CachedReads {
     });
   }
 
-  /** Drops cached copies of these posts and every cached list page; waits, but never fails the write. */
+  /**
+   * Drops cached copies of these posts, in Redis and in every node's memory, and every cached list
+   * page; waits for all of it, but never fails the write.
+   */
   Future<Void> invalidate(RoutingContext rc, long... postIds) {
     JsonArray ids = new JsonArray();
     for (long id : postIds) {
       ids.add(id);
     }
-    return edge.askQuietly(rc, Address.CACHE_INVALIDATE, new JsonObject().put(Field.POST_IDS, ids))
-        .<Void>mapEmpty().otherwiseEmpty();
+    Future<?> shared = edge.askQuietly(rc, Address.CACHE_INVALIDATE, new JsonObject().put(Field.POST_IDS, ids));
+    return Future.join(shared, near.dropEverywhere(ids)).<Void>mapEmpty().otherwiseEmpty();
   }
 }

@@ -10,9 +10,9 @@ final class ForumRoutes {
   private final Edge edge;
   private final CachedReads cache;
 
-  ForumRoutes(Edge edge) {
+  ForumRoutes(Edge edge, CachedReads cache) {
     this.edge = edge;
-    this.cache = new CachedReads(edge);
+    this.cache = cache;
   }
 
   void listBoards(RoutingContext rc) {

@@ -56,7 +56,7 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("logout").addHandler(accounts::logout);
       builder.getRoute("getMe").addHandler(accounts::me);
       builder.getRoute("updateMe").addHandler(accounts::updateMe);
-      ForumRoutes forum = new ForumRoutes(edge);
+      ForumRoutes forum = new ForumRoutes(edge, new CachedReads(edge, NearCache.of(vertx)));
       builder.getRoute("listBoards").addHandler(forum::listBoards);
       builder.getRoute("createBoard").addHandler(forum::createBoard);
       builder.getRoute("getBoard").addHandler(forum::getBoard);

@@ -1,0 +1,112 @@
+package dev.liveforum.http;
+
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Field;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Posts as every reader sees them, in this node's memory, so a cached read costs no network hop.
+ *
+ * <p>Kept coherent without trusting timing: a writer's edge asks every node of the cluster to drop the
+ * post (a request to each node's own address, answered once dropped) before it answers the writer; the
+ * domain events drop it too. A reader that missed may store its copy only if no invalidation reached
+ * this node since it started reading ({@link #epoch()}), so an answer from before a write is never
+ * kept after it. Entries also expire, which bounds a node that was cut off from an invalidation.
+ */
+final class NearCache {
+  private static final long TTL_MS = 30_000;
+  private static final int MAX_ENTRIES = 20_000;
+  private static final long INVALIDATE_TIMEOUT_MS = 1000;
+  private static final Map<Vertx, NearCache> BY_NODE = Collections.synchronizedMap(new WeakHashMap<>());
+
+  private record Entry(JsonObject post, long expiresAt) {}
+
+  private final Vertx vertx;
+  private final Map<Long, Entry> posts = new ConcurrentHashMap<>();
+  private final AtomicLong epoch = new AtomicLong();
+
+  private NearCache(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** The node's cache; each HTTP verticle instance calls this and listens for invalidations. */
+  static NearCache of(Vertx vertx) {
+    NearCache cache = BY_NODE.computeIfAbsent(vertx, NearCache::new);
+    vertx.eventBus().<JsonObject>consumer(Address.NEAR_INVALIDATE + "." + nodeId(vertx), msg -> {
+      cache.drop(msg.body().getJsonArray(Field.POST_IDS));
+      msg.reply(null);
+    });
+    for (String type : Address.POST_VIEW_CHANGES) {
+      vertx.eventBus().<JsonObject>consumer(Address.event(type), msg -> {
+        JsonObject data = msg.body().getJsonObject(Field.DATA);
+        Long id = data.getLong(Field.POST_ID, data.getLong(Field.ID));
+        cache.drop(new JsonArray().add(id));
+      });
+    }
+    return cache;
+  }
+
+  JsonObject get(long id) {
+    Entry e = posts.get(id);
+    if (e == null || e.expiresAt < System.currentTimeMillis()) {
+      return null;
+    }
+    return e.post;
+  }
+
+  long epoch() {
+    return epoch.get();
+  }
+
+  /** Keeps {@code post} (never modified afterwards) unless an invalidation arrived since {@code readStarted}. */
+  void put(long id, JsonObject post, long readStarted) {
+    if (posts.size() >= MAX_ENTRIES) {
+      posts.clear();
+    }
+    posts.put(id, new Entry(post, System.currentTimeMillis() + TTL_MS));
+    if (epoch.get() != readStarted) {
+      posts.remove(id);
+    }
+  }
+
+  void drop(JsonArray ids) {
+    epoch.incrementAndGet();
+    ids.forEach(id -> posts.remove(((Number) id).longValue()));
+  }
+
+  /** Drops the posts on every node of the cluster (or just here), and completes when all have answered. */
+  Future<Void> dropEverywhere(JsonArray ids) {
+    drop(ids);
+    if (!vertx.isClustered()) {
+      return Future.succeededFuture();
+    }
+    String self = nodeId(vertx);
+    List<Future<?>> acks = new ArrayList<>();
+    JsonObject body = new JsonObject().put(Field.POST_IDS, ids);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(INVALIDATE_TIMEOUT_MS);
+    for (String node : ((VertxInternal) vertx).clusterManager().getNodes()) {
+      if (!node.equals(self)) {
+        // A node without the HTTP role has no such address: NO_HANDLERS, at once, and nothing to drop.
+        acks.add(vertx.eventBus().request(Address.NEAR_INVALIDATE + "." + node, body, options));
+      }
+    }
+    return Future.join(acks).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private static String nodeId(Vertx vertx) {
+    return vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : "local";
+  }
+}
