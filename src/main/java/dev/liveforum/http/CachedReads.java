@@ -82,6 +82,7 @@ final class CachedReads {
       ids.add(id);
     }
     Future<?> shared = edge.askQuietly(rc, Address.CACHE_INVALIDATE, new JsonObject().put(Field.POST_IDS, ids));
-    return Future.join(shared, near.dropEverywhere(ids)).<Void>mapEmpty().otherwiseEmpty();
+    Future<?> local = ids.isEmpty() ? Future.succeededFuture() : near.dropEverywhere(ids);
+    return Future.join(shared, local).<Void>mapEmpty().otherwiseEmpty();
   }
 }
