@@ -67,6 +67,15 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("getPost").addHandler(forum::getPost);
       builder.getRoute("updatePost").addHandler(forum::updatePost);
       builder.getRoute("deletePost").addHandler(forum::deletePost);
+      CommentRoutes comments = new CommentRoutes(edge);
+      builder.getRoute("listComments").addHandler(comments::listComments);
+      builder.getRoute("createComment").addHandler(comments::createComment);
+      builder.getRoute("updateComment").addHandler(comments::updateComment);
+      builder.getRoute("deleteComment").addHandler(comments::deleteComment);
+      builder.getRoute("likePost").addHandler(comments::likePost);
+      builder.getRoute("unlikePost").addHandler(comments::unlikePost);
+      builder.getRoute("likeComment").addHandler(comments::likeComment);
+      builder.getRoute("unlikeComment").addHandler(comments::unlikeComment);
 
       Router router = builder.createRouter();
       router.get("/health/live").handler(health::live);
