@@ -428,6 +428,24 @@ class CommentsTest {
     assertEquals(bobId, byAdmin.json().getJsonObject("author").getLong("id"), "the author stays the author");
     assertEquals("moderated", item(thread(post, null, ""), id).getString("content"));
     assertEquals(2, outbox("comment.updated", "%\"commentId\":" + id + ",%"));
+
+    // an edit whose event (new text and HTML) is larger than 64 KiB is recorded whole
+    String links = "<a@b.c> ".repeat(1250);
+    Api.Response big = api.send(HttpMethod.PATCH, path, bob, new JsonObject().put("content", links));
+    assertEquals(200, big.status(), big.toString());
+    assertEquals(links, item(thread(post, null, ""), id).getString("content"));
+    assertEquals(3, outbox("comment.updated", "%\"commentId\":" + id + ",%"));
+  }
+
+  @Test
+  @DisplayName("a long post edit is recorded in the outbox too (its event is larger than 64 KiB)")
+  void longPostEdit() {
+    long post = newPost(alice);
+    String links = "<a@b.c> ".repeat(5000);
+    Api.Response r = api.send(HttpMethod.PATCH, "/api/posts/" + post, alice, new JsonObject().put("content", links));
+    assertEquals(200, r.status(), r.toString());
+    assertEquals(1, TestDb.count("SELECT COUNT(*) FROM outbox WHERE address = 'event.post.updated' AND payload LIKE ?",
+        "%\"id\":" + post + ",%"));
   }
 
   @Test
