@@ -133,6 +133,7 @@ class CommentsTest {
   @DisplayName("a comment is created with its author, rendered HTML and counts; the post counts it; the outbox has the event")
   void create() {
     long post = newPost(alice);
+    double hotBefore = api.get("/api/posts/" + post).json().getDouble("hotScore");
     Api.Response r = comment(bob, post, null, "Hello **there** <script>alert(1)</script>");
     assertEquals(201, r.status(), r.toString());
     JsonObject c = r.json();
@@ -155,7 +156,7 @@ class CommentsTest {
 
     JsonObject p = api.get("/api/posts/" + post).json();
     assertEquals(1, p.getLong("commentCount"));
-    assertTrue(p.getDouble("hotScore") > 0);
+    assertTrue(p.getDouble("hotScore") > hotBefore, "a comment raises the hot rank");
     assertEquals(1, outbox("comment.created", "%\"commentId\":" + id + ",%\"postId\":" + post + ",%"
         + "\"authorId\":" + bobId + ",%\"postAuthorId\":" + aliceId + "%"));
     assertEquals(1, outbox("comment.created", "%\"commentId\":" + id + ",%\"excerpt\":\"Hello **there**%"));
