@@ -28,8 +28,14 @@ public final class Address {
   public static final String POST_LIKED = "persistence.post.liked";
 
   // comments
+  public static final String COMMENT_LIST = "persistence.comment.list";
+  public static final String COMMENT_CREATE = "persistence.comment.create";
+  public static final String COMMENT_UPDATE = "persistence.comment.update";
+  public static final String COMMENT_DELETE = "persistence.comment.delete";
 
   // likes
+  public static final String LIKE_ADD = "persistence.like.add";
+  public static final String LIKE_REMOVE = "persistence.like.remove";
 
   // views, search, profiles
 
@@ -61,7 +67,12 @@ public final class Address {
   public static final String POST_CREATED = "post.created";
   public static final String POST_UPDATED = "post.updated";
   public static final String POST_DELETED = "post.deleted";
+  public static final String COMMENT_CREATED = "comment.created";
+  public static final String COMMENT_UPDATED = "comment.updated";
+  public static final String COMMENT_DELETED = "comment.deleted";
+  public static final String LIKE_CHANGED = "like.changed";
 
   /** Events after which a post reads differently (their data names it as {@code postId}, or {@code id}). */
-  public static final java.util.List<String> POST_VIEW_CHANGES = java.util.List.of(POST_UPDATED, POST_DELETED);
+  public static final java.util.List<String> POST_VIEW_CHANGES =
+      java.util.List.of(POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_DELETED, LIKE_CHANGED);
 }

@@ -40,6 +40,12 @@ public final class Field {
   public static final String NEXT_CURSOR = "nextCursor";
   public static final String SORT = "sort";
   public static final String PERIOD = "period";
+  public static final String COMMENT_ID = "commentId";
+  public static final String PARENT_ID = "parentId";
+  public static final String TARGET_TYPE = "targetType";
+  public static final String TARGET_ID = "targetId";
+  public static final String LIKED = "liked";
+  public static final String LIKE_COUNT = "likeCount";
 
   public static final String GENERATION = "generation";
   public static final String VALUE = "value";

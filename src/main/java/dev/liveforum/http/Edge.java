@@ -47,6 +47,19 @@ final class Edge {
     });
   }
 
+  /** Asks {@code address} on behalf of the signed-in user (if any) and answers with the reply as {@code status}. */
+  void relay(RoutingContext rc, String address, JsonObject command, int status) {
+    withActor(rc, command).compose(c -> ask(rc, address, c)).onSuccess(reply -> answer(rc, status, reply));
+  }
+
+  static void answer(RoutingContext rc, int status, JsonObject reply) {
+    if (status == 204) {
+      noContent(rc);
+    } else {
+      json(rc, status, reply);
+    }
+  }
+
   /** A path or query parameter, already validated and converted (Long, Integer, String…); null when absent. */
   static Object param(RoutingContext rc, String name) {
     ValidatedRequest request = rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);

@@ -16,11 +16,11 @@ final class ForumRoutes {
   }
 
   void listBoards(RoutingContext rc) {
-    ask(rc, Address.BOARD_LIST, new JsonObject(), 200);
+    edge.relay(rc, Address.BOARD_LIST, new JsonObject(), 200);
   }
 
   void getBoard(RoutingContext rc) {
-    ask(rc, Address.BOARD_GET, new JsonObject().put(Field.ID, Edge.id(rc)), 200);
+    edge.relay(rc, Address.BOARD_GET, new JsonObject().put(Field.ID, Edge.id(rc)), 200);
   }
 
   void createBoard(RoutingContext rc) {
@@ -28,11 +28,11 @@ final class ForumRoutes {
   }
 
   void updateBoard(RoutingContext rc) {
-    ask(rc, Address.BOARD_UPDATE, Edge.body(rc).put(Field.ID, Edge.id(rc)), 200);
+    edge.relay(rc, Address.BOARD_UPDATE, Edge.body(rc).put(Field.ID, Edge.id(rc)), 200);
   }
 
   void deleteBoard(RoutingContext rc) {
-    ask(rc, Address.BOARD_DELETE, new JsonObject().put(Field.ID, Edge.id(rc)), 204);
+    edge.relay(rc, Address.BOARD_DELETE, new JsonObject().put(Field.ID, Edge.id(rc)), 204);
   }
 
   void listPosts(RoutingContext rc) {
@@ -78,17 +78,6 @@ final class ForumRoutes {
         .onSuccess(done -> Edge.noContent(rc));
   }
 
-  private void ask(RoutingContext rc, String address, JsonObject command, int status) {
-    edge.withActor(rc, command)
-        .compose(c -> edge.ask(rc, address, c))
-        .onSuccess(reply -> {
-          if (status == 204) {
-            Edge.noContent(rc);
-          } else {
-            Edge.json(rc, status, reply);
-          }
-        });
-  }
 
   private void created(RoutingContext rc, String address, JsonObject command, String location) {
     edge.withActor(rc, command)

@@ -56,7 +56,8 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("logout").addHandler(accounts::logout);
       builder.getRoute("getMe").addHandler(accounts::me);
       builder.getRoute("updateMe").addHandler(accounts::updateMe);
-      ForumRoutes forum = new ForumRoutes(edge, new CachedReads(edge, NearCache.of(vertx)));
+      CachedReads cache = new CachedReads(edge, NearCache.of(vertx));
+      ForumRoutes forum = new ForumRoutes(edge, cache);
       builder.getRoute("listBoards").addHandler(forum::listBoards);
       builder.getRoute("createBoard").addHandler(forum::createBoard);
       builder.getRoute("getBoard").addHandler(forum::getBoard);
@@ -67,6 +68,15 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("getPost").addHandler(forum::getPost);
       builder.getRoute("updatePost").addHandler(forum::updatePost);
       builder.getRoute("deletePost").addHandler(forum::deletePost);
+      CommentRoutes comments = new CommentRoutes(edge, cache);
+      builder.getRoute("listComments").addHandler(comments::listComments);
+      builder.getRoute("createComment").addHandler(comments::createComment);
+      builder.getRoute("updateComment").addHandler(comments::updateComment);
+      builder.getRoute("deleteComment").addHandler(comments::deleteComment);
+      builder.getRoute("likePost").addHandler(comments::likePost);
+      builder.getRoute("unlikePost").addHandler(comments::unlikePost);
+      builder.getRoute("likeComment").addHandler(comments::likeComment);
+      builder.getRoute("unlikeComment").addHandler(comments::unlikeComment);
 
       Router router = builder.createRouter();
       router.get("/health/live").handler(health::live);

@@ -1,5 +1,7 @@
 package dev.liveforum.persistence;
 
+import dev.liveforum.bus.Failure;
+import org.commonmark.node.Node;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
 import org.owasp.html.HtmlPolicyBuilder;
@@ -19,9 +21,40 @@ final class Markdown {
       .and(new HtmlPolicyBuilder().allowElements("pre", "code", "hr", "del").toFactory())
       .and(new HtmlPolicyBuilder().allowElements("a").requireRelsOnLinks("nofollow", "noopener", "ugc").toFactory());
 
+  /**
+   * Deepest nesting of blocks and inlines rendered; the renderer recurses once per level, so text
+   * such as 5,000 {@code >} would otherwise overflow the thread's stack.
+   */
+  static final int MAX_DEPTH = 100;
+
   private Markdown() {}
 
+  /** The sanitized HTML of {@code markdown}; a 400 when it nests deeper than {@link #MAX_DEPTH} levels. */
   static String toSafeHtml(String markdown) {
-    return POLICY.sanitize(RENDERER.render(PARSER.parse(markdown)));
+    Node document = PARSER.parse(markdown);
+    if (depth(document) > MAX_DEPTH) {
+      throw Failure.badRequest("content nests quotes, lists or emphasis more than " + MAX_DEPTH + " levels deep");
+    }
+    return POLICY.sanitize(RENDERER.render(document));
+  }
+
+  /** How deep the tree is, walked without recursion. */
+  private static int depth(Node root) {
+    int depth = 0;
+    int max = 0;
+    Node node = root;
+    while (node != null) {
+      if (node.getFirstChild() != null) {
+        node = node.getFirstChild();
+        max = Math.max(max, ++depth);
+        continue;
+      }
+      while (node != null && node != root && node.getNext() == null) {
+        node = node.getParent();
+        depth--;
+      }
+      node = node == null || node == root ? null : node.getNext();
+    }
+    return max;
   }
 }

@@ -49,6 +49,14 @@ public class PersistenceVerticle extends VerticleBase {
       Bus.serve(vertx, Address.POST_DELETE, posts::delete);
       Bus.serve(vertx, Address.POST_LIST, posts::list);
       Bus.serve(vertx, Address.POST_LIKED, posts::liked);
+      CommentService comments = new CommentService(pool, cursors, relay::kick);
+      Bus.serve(vertx, Address.COMMENT_LIST, comments::list);
+      Bus.serve(vertx, Address.COMMENT_CREATE, comments::create);
+      Bus.serve(vertx, Address.COMMENT_UPDATE, comments::update);
+      Bus.serve(vertx, Address.COMMENT_DELETE, comments::delete);
+      LikeService likes = new LikeService(pool, relay::kick);
+      Bus.serve(vertx, Address.LIKE_ADD, likes::add);
+      Bus.serve(vertx, Address.LIKE_REMOVE, likes::remove);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
       Bus.serve(vertx, Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));

@@ -1,0 +1,300 @@
+package dev.liveforum.persistence;
+
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Failure;
+import dev.liveforum.bus.Field;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLClient;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Threaded comments: anyone reads a thread, signed-in users comment and reply at any depth, authors
+ * and admins edit and delete. A delete is soft: the row keeps its place so that replies below it keep
+ * theirs, and the thread shows it as a placeholder while any reply below it is still there.
+ */
+final class CommentService {
+  static final int DEFAULT_PAGE = 20;
+  static final int MAX_PAGE = 50;
+  static final int MAX_CONTENT = 10_000;
+  /** How much of the content an event carries (code points). */
+  static final int EXCERPT = 300;
+  private static final String CURSOR_KIND = "comments";
+
+  private final Pool pool;
+  private final Cursors cursors;
+  private final Runnable afterCommit;
+
+  CommentService(Pool pool, Cursors cursors, Runnable afterCommit) {
+    this.pool = pool;
+    this.cursors = cursors;
+    this.afterCommit = afterCommit;
+  }
+
+  /**
+   * A page of a post's thread: up to {@code limit} root comments, oldest first, each followed by every
+   * reply below it, depth-first (a reply right after its parent, siblings oldest first). Two indexed
+   * queries: the roots, then all replies of those roots by {@code root_id}; the tree is built here.
+   * Pages are keyed on the last root's id, so comments added meanwhile never repeat or shift a page.
+   */
+  Future<JsonObject> list(JsonObject body) {
+    Actor actor = Actor.of(body);
+    long postId = body.getLong(Field.POST_ID);
+    int limit = Math.max(1, Math.min(MAX_PAGE, body.getInteger(Field.LIMIT, DEFAULT_PAGE)));
+    JsonObject at = cursors.decode(body.getString(Field.CURSOR));
+    long after = 0;
+    if (at != null) {
+      if (!CURSOR_KIND.equals(at.getString("kind")) || !Objects.equals(postId, at.getLong("post"))) {
+        throw Failure.badRequest("cursor belongs to another list: use it only with the comments of the post it came from");
+      }
+      after = at.getLong("after");
+    }
+    long reader = readerId(actor);
+    return pool.preparedQuery(CommentSql.ROOTS + " LIMIT " + (limit + 1))
+        .execute(Tuple.of(reader, postId, after))
+        .compose(rows -> {
+          List<Row> roots = new ArrayList<>(limit);
+          for (Row row : rows) {
+            if (roots.size() == limit) {
+              break;
+            }
+            roots.add(row);
+          }
+          if (roots.isEmpty()) {
+            // An empty page: the post may not exist at all (only now worth a query).
+            return pool.preparedQuery(CommentSql.POST_EXISTS).execute(Tuple.of(postId))
+                .compose(found -> Rows.one(found, "post " + postId))
+                .map(found -> page(new JsonArray(), null));
+          }
+          String next = rows.size() > limit ? cursors.encode(new JsonObject().put("kind", CURSOR_KIND)
+              .put("post", postId).put("after", roots.get(roots.size() - 1).getLong("id"))) : null;
+          List<Object> params = new ArrayList<>(roots.size() + 1);
+          params.add(reader);
+          roots.forEach(root -> params.add(root.getLong("id")));
+          String in = " IN (" + "?, ".repeat(roots.size() - 1) + "?)";
+          return pool.preparedQuery(CommentSql.REPLIES + in + CommentSql.REPLIES_ORDER).execute(Tuple.from(params))
+              .map(replies -> {
+                List<Row> all = new ArrayList<>(replies.size());
+                replies.forEach(all::add);
+                return page(thread(roots, all), next);
+              });
+        })
+        .recover(Database::classify);
+  }
+
+  Future<JsonObject> create(JsonObject body) {
+    Actor actor = Actor.of(body).requireUser();
+    long postId = body.getLong(Field.POST_ID);
+    Long parentId = body.getLong(Field.PARENT_ID);
+    String content = checkContent(body.getString(Field.CONTENT));
+    String html = Markdown.toSafeHtml(content);
+    return Transactions.run(pool, tx -> tx.preparedQuery(CommentSql.POST_COUNT_UP).execute(Tuple.of(postId))
+            .compose(r -> r.rowCount() == 0
+                ? Future.failedFuture(Failure.notFound("post " + postId + " does not exist"))
+                : parent(tx, postId, parentId))
+            .compose(parent -> tx.preparedQuery(CommentSql.INSERT).execute(Tuple.of(postId, actor.id(), parentId,
+                    parent == null ? null : parent.rootId(), parent == null ? 0 : parent.depth() + 1, content, html))
+                .map(r -> r.property(MySQLClient.LAST_INSERTED_ID))
+                .compose(id -> tx.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(readerId(actor), id)))
+                .map(Rows::first)
+                .compose(row -> {
+                  JsonObject comment = json(row);
+                  JsonObject event = event(row)
+                      .put("rootId", row.getLong("root_id"))
+                      .put("depth", row.getInteger("depth"))
+                      .put("parentAuthorId", parent == null ? null : parent.authorId())
+                      .put("authorName", row.getString("author_name"))
+                      .put("excerpt", excerpt(content))
+                      .put(Field.CREATED_AT, comment.getString(Field.CREATED_AT))
+                      .put("commentCount", row.getLong("post_comment_count"));
+                  return Outbox.record(tx, Address.COMMENT_CREATED, event).map(comment);
+                })))
+        .onSuccess(ok -> afterCommit.run())
+        .recover(Database::classify);
+  }
+
+  Future<JsonObject> update(JsonObject body) {
+    Actor actor = Actor.of(body).requireUser();
+    long id = body.getLong(Field.ID);
+    String content = checkContent(body.getString(Field.CONTENT));
+    String html = Markdown.toSafeHtml(content);
+    return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "edit this comment")
+            .compose(locked -> tx.preparedQuery(CommentSql.UPDATE).execute(Tuple.of(content, html, id)))
+            .compose(r -> tx.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(readerId(actor), id)))
+            .map(Rows::first)
+            .compose(row -> {
+              JsonObject comment = json(row);
+              JsonObject event = event(row)
+                  .put("editorId", actor.id())
+                  .put("excerpt", excerpt(content))
+                  .put(Field.CONTENT, content)
+                  .put("contentHtml", html)
+                  .put("editedAt", comment.getString("editedAt"));
+              return Outbox.record(tx, Address.COMMENT_UPDATED, event).map(comment);
+            }))
+        .onSuccess(ok -> afterCommit.run())
+        .recover(Database::classify);
+  }
+
+  /** Soft-deletes a comment: its text goes, its place in the thread stays; the post counts one less. */
+  Future<JsonObject> delete(JsonObject body) {
+    Actor actor = Actor.of(body).requireUser();
+    long id = body.getLong(Field.ID);
+    return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "delete this comment")
+            .compose(locked -> tx.preparedQuery(CommentSql.DELETE).execute(Tuple.of(id))
+                .compose(r -> tx.preparedQuery(CommentSql.POST_COUNT_DOWN).execute(Tuple.of(locked.getLong("post_id"))))
+                .compose(r -> tx.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(readerId(actor), id)))
+                .map(Rows::first)
+                .compose(row -> Outbox.record(tx, Address.COMMENT_DELETED, event(row)
+                    .put("deletedBy", actor.id())
+                    .put("commentCount", row.getLong("post_comment_count")))
+                    .map(v -> new JsonObject().put(Field.POST_ID, row.getLong("post_id"))))))
+        .onSuccess(ok -> afterCommit.run())
+        .recover(Database::classify);
+  }
+
+  /** Locks a comment that is about to change; 404 when it is missing or deleted, 403 for others. */
+  private static Future<Row> lockForChange(SqlClient tx, long id, Actor actor, String what) {
+    return tx.preparedQuery(CommentSql.LOCK).execute(Tuple.of(id))
+        .compose(rows -> Rows.one(rows, "comment " + id))
+        .map(row -> {
+          if (row.getLocalDateTime("deleted_at") != null) {
+            throw Failure.notFound("comment " + id + " was deleted");
+          }
+          actor.requireAuthorOrAdmin(row.getLong("author_id"), what);
+          return row;
+        });
+  }
+
+  /** Where a reply goes: its parent must be a live comment of the same post. Null for a root comment. */
+  private static Future<Parent> parent(SqlClient tx, long postId, Long parentId) {
+    if (parentId == null) {
+      return Future.succeededFuture(null);
+    }
+    return tx.preparedQuery(CommentSql.PARENT).execute(Tuple.of(parentId))
+        .compose(rows -> Rows.one(rows, "parent comment " + parentId))
+        .map(row -> {
+          if (row.getLong("post_id") != postId) {
+            throw Failure.badRequest("parentId " + parentId + " is a comment of another post, not of post " + postId);
+          }
+          if (row.getLocalDateTime("deleted_at") != null) {
+            throw Failure.notFound("parent comment " + parentId + " was deleted; reply to another comment");
+          }
+          Long root = row.getLong("root_id");
+          return new Parent(root == null ? parentId : root, row.getInteger("depth"), row.getLong("author_id"));
+        });
+  }
+
+  private record Parent(long rootId, int depth, long authorId) {}
+
+  /**
+   * Flattens roots and their replies depth-first. A deleted comment is kept (as a placeholder) only
+   * when some reply below it is not deleted; otherwise it and its (all deleted) replies are left out.
+   * Replies come ordered by id, so siblings are oldest first. Iterative: a thread may be deep.
+   */
+  static JsonArray thread(List<Row> roots, List<Row> replies) {
+    Map<Long, List<Row>> children = new HashMap<>();
+    for (Row reply : replies) {
+      children.computeIfAbsent(reply.getLong("parent_id"), k -> new ArrayList<>()).add(reply);
+    }
+    List<Row> order = new ArrayList<>(roots.size() + replies.size());
+    Deque<Row> stack = new ArrayDeque<>();
+    for (Row root : roots) {
+      stack.push(root);
+      while (!stack.isEmpty()) {
+        Row node = stack.pop();
+        order.add(node);
+        List<Row> below = children.get(node.getLong("id"));
+        if (below != null) {
+          for (int i = below.size() - 1; i >= 0; i--) {
+            stack.push(below.get(i));
+          }
+        }
+      }
+    }
+    // In reverse depth-first order every reply comes before its parent.
+    Set<Long> visible = new HashSet<>();
+    Set<Long> hasVisibleReply = new HashSet<>();
+    for (int i = order.size() - 1; i >= 0; i--) {
+      Row node = order.get(i);
+      long id = node.getLong("id");
+      if (node.getLocalDateTime("deleted_at") == null || hasVisibleReply.contains(id)) {
+        visible.add(id);
+        Long parent = node.getLong("parent_id");
+        if (parent != null) {
+          hasVisibleReply.add(parent);
+        }
+      }
+    }
+    JsonArray items = new JsonArray();
+    for (Row node : order) {
+      if (visible.contains(node.getLong("id"))) {
+        items.add(json(node));
+      }
+    }
+    return items;
+  }
+
+  static JsonObject json(Row row) {
+    boolean deleted = row.getLocalDateTime("deleted_at") != null;
+    return new JsonObject()
+        .put(Field.ID, row.getLong("id"))
+        .put(Field.POST_ID, row.getLong("post_id"))
+        .put(Field.PARENT_ID, row.getLong("parent_id"))
+        .put("depth", row.getInteger("depth"))
+        .put("author", deleted ? null : new JsonObject().put(Field.ID, row.getLong("author_id"))
+            .put(Field.USERNAME, row.getString("author_name")))
+        .put(Field.CONTENT, deleted ? "" : row.getString("content"))
+        .put("contentHtml", deleted ? "" : row.getString("content_html"))
+        .put(Field.CREATED_AT, Database.iso(row.getLocalDateTime("created_at")))
+        .put("updatedAt", Database.iso(row.getLocalDateTime("updated_at")))
+        .put("editedAt", Database.iso(row.getLocalDateTime("edited_at")))
+        .put(Field.LIKE_COUNT, row.getLong("like_count"))
+        .put("likedByMe", row.getBoolean("liked"))
+        .put("deleted", deleted);
+  }
+
+  /** The ids every comment event carries. */
+  private static JsonObject event(Row row) {
+    return new JsonObject()
+        .put(Field.COMMENT_ID, row.getLong("id"))
+        .put(Field.POST_ID, row.getLong("post_id"))
+        .put(Field.PARENT_ID, row.getLong("parent_id"))
+        .put(Field.AUTHOR_ID, row.getLong("author_id"))
+        .put("postAuthorId", row.getLong("post_author_id"));
+  }
+
+  private static JsonObject page(JsonArray items, String next) {
+    return new JsonObject().put(Field.ITEMS, items).put(Field.NEXT_CURSOR, next);
+  }
+
+  private static long readerId(Actor actor) {
+    return actor.id() == null ? 0L : actor.id();
+  }
+
+  static String excerpt(String content) {
+    int points = content.codePointCount(0, content.length());
+    return points <= EXCERPT ? content : content.substring(0, content.offsetByCodePoints(0, EXCERPT));
+  }
+
+  private static String checkContent(String content) {
+    if (content == null || content.isBlank() || content.codePointCount(0, content.length()) > MAX_CONTENT) {
+      throw Failure.badRequest("content must be 1 to " + MAX_CONTENT + " characters, not only spaces");
+    }
+    return content;
+  }
+}

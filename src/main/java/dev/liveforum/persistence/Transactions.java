@@ -1,0 +1,38 @@
+package dev.liveforum.persistence;
+
+import dev.liveforum.bus.Failure;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.DatabaseException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.util.function.Function;
+
+/**
+ * Transactions that take row locks in more than one table can deadlock with another such transaction
+ * (e.g. liking a comment while its post is being deleted). InnoDB then rolls one of them back at once;
+ * that one is simply run again, a few times, before the client is told to retry.
+ */
+final class Transactions {
+  static final int DEADLOCK = 1213;
+  static final int LOCK_WAIT_TIMEOUT = 1205;
+  private static final int ATTEMPTS = 3;
+
+  private Transactions() {}
+
+  static <T> Future<T> run(Pool pool, Function<SqlConnection, Future<T>> work) {
+    return attempt(pool, work, 1);
+  }
+
+  private static <T> Future<T> attempt(Pool pool, Function<SqlConnection, Future<T>> work, int n) {
+    return pool.withTransaction(work).recover(t -> {
+      if (t instanceof DatabaseException e && e.getErrorCode() == DEADLOCK && n < ATTEMPTS) {
+        return attempt(pool, work, n + 1);
+      }
+      if (t instanceof DatabaseException e && (e.getErrorCode() == DEADLOCK || e.getErrorCode() == LOCK_WAIT_TIMEOUT)) {
+        return Future.failedFuture(Failure.unavailable("too many changes to the same thing at once; try again"));
+      }
+      return Future.failedFuture(t);
+    });
+  }
+}
