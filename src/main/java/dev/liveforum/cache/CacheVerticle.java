@@ -40,9 +40,14 @@ public class CacheVerticle extends VerticleBase {
     Bus.serve(vertx, Address.CACHE_INVALIDATE, body -> unavailableOnError(cache.invalidate(body)));
     // Writers through the HTTP edge invalidate before they answer; the domain events cover every other
     // writer (and a lost invalidation request).
-    for (String type : List.of(Address.POST_CREATED, Address.POST_UPDATED, Address.POST_DELETED)) {
-      vertx.eventBus().<JsonObject>consumer(Address.event(type), msg -> cache.invalidate(new JsonObject()
-          .put(Field.POST_IDS, new JsonArray().add(msg.body().getJsonObject(Field.DATA).getLong(Field.ID)))));
+    List<String> changes = new java.util.ArrayList<>(Address.POST_VIEW_CHANGES);
+    changes.add(Address.POST_CREATED);
+    for (String type : changes) {
+      vertx.eventBus().<JsonObject>consumer(Address.event(type), msg -> {
+        JsonObject data = msg.body().getJsonObject(Field.DATA);
+        cache.invalidate(new JsonObject().put(Field.POST_IDS,
+            new JsonArray().add(data.getLong(Field.POST_ID, data.getLong(Field.ID)))));
+      });
     }
     Bus.serve(vertx, Address.CACHE_HEALTH, ignored -> unavailableOnError(redis.ping(List.of())
         .map(pong -> new JsonObject().put("redis", "UP"))));
