@@ -39,7 +39,7 @@ final class PostService {
     String title = checkTitle(body.getString(Field.TITLE));
     String content = checkContent(body.getString(Field.CONTENT));
     String html = Markdown.toSafeHtml(content);
-    return pool.withTransaction(tx -> tx.preparedQuery(PostSql.INSERT)
+    return Transactions.run(pool, tx -> tx.preparedQuery(PostSql.INSERT)
             .execute(Tuple.of(boardId, actor.id(), title, content, html))
             .map(r -> r.property(MySQLClient.LAST_INSERTED_ID))
             .compose(id -> tx.preparedQuery(PostSql.SET_HOT).execute(Tuple.of(id)).map(id))
@@ -75,7 +75,7 @@ final class PostService {
       throw Failure.badRequest("nothing to change: give a new title or content");
     }
     String html = content == null ? null : Markdown.toSafeHtml(content);
-    return pool.withTransaction(tx -> lockForChange(tx, id, actor, "edit this post")
+    return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "edit this post")
             .compose(row -> tx.preparedQuery(PostSql.UPDATE).execute(Tuple.of(title, content, html, id)))
             .compose(r -> read(tx, id, actor))
             .compose(post -> Outbox.record(tx, Address.POST_UPDATED, summary(post)
@@ -90,7 +90,7 @@ final class PostService {
   Future<JsonObject> delete(JsonObject body) {
     Actor actor = Actor.of(body).requireUser();
     long id = body.getLong(Field.ID);
-    return pool.withTransaction(tx -> lockForChange(tx, id, actor, "delete this post")
+    return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "delete this post")
             .compose(row -> tx.preparedQuery(PostSql.DELETE_COMMENT_LIKES).execute(Tuple.of(id))
                 .compose(r -> tx.preparedQuery(PostSql.DELETE_POST_LIKES).execute(Tuple.of(id)))
                 .compose(r -> tx.preparedQuery(PostSql.DELETE).execute(Tuple.of(id)))
