@@ -8,9 +8,11 @@ import io.vertx.ext.web.RoutingContext;
 /** /api/boards and /api/posts: the edge of the board and post aggregates. */
 final class ForumRoutes {
   private final Edge edge;
+  private final ViewCounts views;
 
-  ForumRoutes(Edge edge) {
+  ForumRoutes(Edge edge, ViewCounts views) {
     this.edge = edge;
+    this.views = views;
   }
 
   void listBoards(RoutingContext rc) {
@@ -34,18 +36,18 @@ final class ForumRoutes {
   }
 
   void listPosts(RoutingContext rc) {
-    JsonObject query = new JsonObject()
-        .put(Field.BOARD_ID, Edge.param(rc, Field.BOARD_ID))
-        .put(Field.SORT, Edge.param(rc, Field.SORT))
-        .put(Field.PERIOD, Edge.param(rc, Field.PERIOD))
-        .put(Field.CURSOR, Edge.param(rc, Field.CURSOR))
-        .put(Field.LIMIT, Edge.param(rc, Field.LIMIT));
-    query.getMap().values().removeIf(v -> v == null);
-    ask(rc, Address.POST_LIST, query, 200);
+    edge.withActor(rc, Edge.params(rc, Field.BOARD_ID, Field.SORT, Field.PERIOD, Field.CURSOR, Field.LIMIT))
+        .compose(command -> edge.ask(rc, Address.POST_LIST, command))
+        .compose(page -> views.addPending(rc, page))
+        .onSuccess(page -> Edge.json(rc, 200, page));
   }
 
+  /** Reading a post counts a view (in Redis: it never writes the database or invalidates a cache). */
   void getPost(RoutingContext rc) {
-    ask(rc, Address.POST_GET, new JsonObject().put(Field.ID, Edge.id(rc)), 200);
+    edge.withActor(rc, new JsonObject().put(Field.ID, Edge.id(rc)))
+        .compose(command -> edge.ask(rc, Address.POST_GET, command)
+            .compose(post -> views.recordRead(rc, command, post)))
+        .onSuccess(post -> Edge.json(rc, 200, post));
   }
 
   void createPost(RoutingContext rc) {

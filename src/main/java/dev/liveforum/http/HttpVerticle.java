@@ -56,7 +56,13 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("logout").addHandler(accounts::logout);
       builder.getRoute("getMe").addHandler(accounts::me);
       builder.getRoute("updateMe").addHandler(accounts::updateMe);
-      ForumRoutes forum = new ForumRoutes(edge);
+      ViewCounts views = new ViewCounts(edge);
+      ReadRoutes reads = new ReadRoutes(edge, views);
+      builder.getRoute("getUser").addHandler(reads::getUser);
+      builder.getRoute("listUserPosts").addHandler(reads::userPosts);
+      builder.getRoute("listUserComments").addHandler(reads::userComments);
+      builder.getRoute("searchPosts").addHandler(reads::search);
+      ForumRoutes forum = new ForumRoutes(edge, views);
       builder.getRoute("listBoards").addHandler(forum::listBoards);
       builder.getRoute("createBoard").addHandler(forum::createBoard);
       builder.getRoute("getBoard").addHandler(forum::getBoard);

@@ -8,6 +8,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Owns the database: migrates the schema on start, then serves the {@code persistence.*} commands. */
 public class PersistenceVerticle extends VerticleBase {
@@ -15,6 +17,9 @@ public class PersistenceVerticle extends VerticleBase {
   private WorkerExecutor bcryptWorkers;
   private OutboxRelay relay;
   private long hotTimer;
+  private long viewPurgeTimer;
+  private static final long HOUR_MS = 3_600_000;
+  private static final Logger log = LoggerFactory.getLogger(PersistenceVerticle.class);
   /** How often the hot rank of recent posts is recomputed, so that age keeps pulling it down. */
   private static final long HOT_DECAY_MS = 5 * 60_000;
 
@@ -48,7 +53,17 @@ public class PersistenceVerticle extends VerticleBase {
       Bus.serve(vertx, Address.POST_UPDATE, posts::update);
       Bus.serve(vertx, Address.POST_DELETE, posts::delete);
       Bus.serve(vertx, Address.POST_LIST, posts::list);
+      ViewService views = new ViewService(pool);
+      Bus.serve(vertx, Address.POST_ADD_VIEWS, views::addViews);
+      SearchService search = new SearchService(pool, cursors);
+      Bus.serve(vertx, Address.POST_SEARCH, search::search);
+      ProfileService profiles = new ProfileService(pool, cursors);
+      Bus.serve(vertx, Address.USER_PROFILE, profiles::profile);
+      Bus.serve(vertx, Address.USER_POSTS, profiles::posts);
+      Bus.serve(vertx, Address.USER_COMMENTS, profiles::comments);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
+      viewPurgeTimer = vertx.setPeriodic(HOUR_MS, id -> views.purge()
+          .onFailure(t -> log.warn("view batch purge failed: {}", t.getMessage())));
       Bus.serve(vertx, Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
       return migrated;
@@ -58,6 +73,7 @@ public class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(hotTimer);
+    vertx.cancelTimer(viewPurgeTimer);
     if (relay != null) {
       relay.stop();
     }

@@ -1,0 +1,56 @@
+package dev.liveforum.http;
+
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Field;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The edge's half of view counting: a read of a post is recorded with the cache role, and the view
+ * counts shown include the views it has not yet flushed to the database. Both fail open: without
+ * Redis, a post still reads, with the database's count.
+ */
+final class ViewCounts {
+  private final Edge edge;
+
+  ViewCounts(Edge edge) {
+    this.edge = edge;
+  }
+
+  /**
+   * Records that the reader (the signed-in user of {@code command}, else the client's IP) viewed
+   * {@code post}, and returns the post with its unflushed views, this one included, in its count.
+   */
+  Future<JsonObject> recordRead(RoutingContext rc, JsonObject command, JsonObject post) {
+    Long actor = command.getLong(Field.ACTOR_ID);
+    String viewer = actor != null ? "u:" + actor
+        : "ip:" + (rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().host());
+    return edge.askQuietly(rc, Address.VIEW_RECORD,
+            new JsonObject().put(Field.POST_ID, post.getLong(Field.ID)).put(Field.VIEWER, viewer))
+        .map(reply -> post.put(Field.VIEW_COUNT, post.getLong(Field.VIEW_COUNT) + reply.getLong(Field.PENDING)))
+        .otherwise(post);
+  }
+
+  /** Adds each post's unflushed views to its count in a page of post list items. */
+  Future<JsonObject> addPending(RoutingContext rc, JsonObject page) {
+    JsonArray items = page.getJsonArray(Field.ITEMS);
+    if (items == null || items.isEmpty()) {
+      return Future.succeededFuture(page);
+    }
+    JsonArray ids = new JsonArray();
+    items.forEach(item -> ids.add(((JsonObject) item).getLong(Field.ID)));
+    return edge.askQuietly(rc, Address.VIEW_PENDING, new JsonObject().put(Field.POST_IDS, ids))
+        .map(reply -> {
+          JsonObject pending = reply.getJsonObject(Field.PENDING);
+          items.forEach(i -> {
+            JsonObject item = (JsonObject) i;
+            item.put(Field.VIEW_COUNT, item.getLong(Field.VIEW_COUNT)
+                + pending.getLong(String.valueOf(item.getLong(Field.ID)), 0L));
+          });
+          return page;
+        })
+        .otherwise(page);
+  }
+}
