@@ -13,7 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 
@@ -37,7 +36,8 @@ public class HttpVerticle extends VerticleBase {
     Health health = new Health(vertx);
 
     return contract().compose(contract -> {
-      RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
+      contract.getPaths().forEach(path -> QueryExtractor.check(path.getOperations()));
+      RouterBuilder builder = RouterBuilder.create(vertx, contract, new QueryExtractor())
           .rootHandler(new RequestLog())
           .rootHandler(new SecurityHeaders());
       if (!config.http().corsOrigins().isEmpty()) {

@@ -29,8 +29,9 @@ final class SearchService {
 
   /**
    * {@code {q, boardId?, cursor?, limit?}} → {@code {items, nextCursor}}, items as in post lists plus
-   * their relevance {@code score}. Pages are keyset-paginated on (score, id) and bounded by the newest
-   * post id at the first page, so posts created while paging do not appear or shift anything.
+   * their relevance {@code score}. Pages are keyset-paginated on (score, id) after the previous page's
+   * last post, and bounded by the newest post id at the first page, so posts created while paging
+   * neither appear nor shift a page (see {@link SearchSql#NEXT}).
    */
   Future<JsonObject> search(JsonObject body) {
     Actor actor = Actor.of(body);
@@ -56,15 +57,19 @@ final class SearchService {
   }
 
   private Future<JsonObject> page(Actor actor, String words, Long boardId, int limit, JsonObject pos, boolean after) {
-    StringBuilder sql = new StringBuilder(SearchSql.SEARCH);
-    List<Object> params = new ArrayList<>(List.of(actor.id() == null ? 0L : actor.id(), words, words, pos.getLong("max")));
+    StringBuilder sql = new StringBuilder(after ? SearchSql.NEXT : SearchSql.FIRST);
+    List<Object> params = new ArrayList<>(List.of(actor.id() == null ? 0L : actor.id(), words));
+    if (after) {
+      params.addAll(List.of(words, pos.getLong("id"), pos.getDouble("score")));
+    }
+    params.addAll(List.of(words, pos.getLong("max")));
     if (boardId != null) {
       sql.append(SearchSql.IN_BOARD);
       params.add(boardId);
     }
     if (after) {
       sql.append(SearchSql.AFTER);
-      params.addAll(List.of(words, pos.getDouble("score"), words, pos.getDouble("score"), pos.getLong("id")));
+      params.addAll(List.of(words, words, pos.getLong("id")));
     }
     sql.append(SearchSql.ORDER);
     params.add(limit + 1);
