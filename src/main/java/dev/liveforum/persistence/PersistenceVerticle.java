@@ -8,8 +8,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Owns the database: migrates the schema on start, then serves the {@code persistence.*} commands. */
 public class PersistenceVerticle extends VerticleBase {
@@ -18,10 +16,9 @@ public class PersistenceVerticle extends VerticleBase {
   private OutboxRelay relay;
   private long hotTimer;
   private long viewPurgeTimer;
-  private static final long HOUR_MS = 3_600_000;
-  private static final Logger log = LoggerFactory.getLogger(PersistenceVerticle.class);
   /** How often the hot rank of recent posts is recomputed, so that age keeps pulling it down. */
   private static final long HOT_DECAY_MS = 5 * 60_000;
+  private static final long VIEW_BATCH_PURGE_MS = 3_600_000;
 
   @Override
   public Future<?> start() {
@@ -62,8 +59,7 @@ public class PersistenceVerticle extends VerticleBase {
       Bus.serve(vertx, Address.USER_POSTS, profiles::posts);
       Bus.serve(vertx, Address.USER_COMMENTS, profiles::comments);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
-      viewPurgeTimer = vertx.setPeriodic(HOUR_MS, id -> views.purge()
-          .onFailure(t -> log.warn("view batch purge failed: {}", t.getMessage())));
+      viewPurgeTimer = vertx.setPeriodic(VIEW_BATCH_PURGE_MS, id -> views.purge());
       Bus.serve(vertx, Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
       return migrated;

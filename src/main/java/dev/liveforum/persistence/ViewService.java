@@ -6,6 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.TreeMap;
 
 /** Adds the view buffer's batches to {@code posts.view_count}; see cache/ViewCounter for the other half. */
 final class ViewService {
+  private static final Logger log = LoggerFactory.getLogger(ViewService.class);
   private final Pool pool;
 
   ViewService(Pool pool) {
@@ -53,7 +56,8 @@ final class ViewService {
 
   /** Forgets old batch ids (a timer's job: a failed purge only waits for the next one). */
   Future<Integer> purge() {
-    return pool.query(ViewSql.PURGE_BATCHES).execute().map(r -> r.rowCount());
+    return pool.query(ViewSql.PURGE_BATCHES).execute().map(r -> r.rowCount())
+        .onFailure(t -> log.warn("view batch purge failed: {}", t.getMessage()));
   }
 
   private static long parsePositive(String text) {
