@@ -38,6 +38,16 @@ public final class Address {
   public static final String LIKE_REMOVE = "persistence.like.remove";
 
   // views, search, profiles
+  /** Counts a view of a post once per viewer per UTC day; replies with the post's views not yet in the database. */
+  public static final String VIEW_RECORD = "cache.view.record";
+  /** Views not yet in the database, for a list of post ids. */
+  public static final String VIEW_PENDING = "cache.view.pending";
+  /** Adds a batch of buffered views to the posts' counts, once per batch id. */
+  public static final String POST_ADD_VIEWS = "persistence.post.addViews";
+  public static final String POST_SEARCH = "persistence.post.search";
+  public static final String USER_PROFILE = "persistence.user.profile";
+  public static final String USER_POSTS = "persistence.user.posts";
+  public static final String USER_COMMENTS = "persistence.user.comments";
 
   // images
 

@@ -51,6 +51,18 @@ public final class Field {
   public static final String VALUE = "value";
   public static final String POST_IDS = "postIds";
 
+  public static final String VIEW_COUNT = "viewCount";
+  /** Who viewed: {@code u:<user id>} for a signed-in reader, {@code ip:<address>} for a guest. */
+  public static final String VIEWER = "viewer";
+  /** Post id (as a string key) to a number of views. */
+  public static final String VIEWS = "views";
+  public static final String PENDING = "pending";
+  /** Identifies a batch of views, so that applying it twice counts it once. */
+  public static final String BATCH = "batch";
+  public static final String QUERY = "q";
+
+  public static final String TOTAL = "total";
+
   public static final String KEY = "key";
   public static final String LIMIT = "limit";
   public static final String WINDOW_SECONDS = "windowSeconds";

@@ -16,9 +16,10 @@ import io.vertx.redis.client.RedisOptions;
 
 import java.util.List;
 
-/** Owns Redis: serves the {@code cache.*} commands: rate limits and the read cache. */
+/** Owns Redis: serves the {@code cache.*} commands (rate limits, read cache, post views) and flushes views. */
 public class CacheVerticle extends VerticleBase {
   private Redis client;
+  private long flushTimer;
 
   @Override
   public Future<?> start() {
@@ -49,6 +50,12 @@ public class CacheVerticle extends VerticleBase {
             new JsonArray().add(data.getLong(Field.POST_ID, data.getLong(Field.ID)))));
       });
     }
+    // The lock outlives a flush that waits the whole bus timeout for persistence, with room to spare.
+    ViewCounter views = new ViewCounter(redis, config.redis().keyPrefix(), 2 * config.busTimeoutMs(),
+        batch -> Bus.request(vertx, Address.POST_ADD_VIEWS, batch, null, config.busTimeoutMs()));
+    Bus.serve(vertx, Address.VIEW_RECORD, body -> unavailableOnError(views.record(body)));
+    Bus.serve(vertx, Address.VIEW_PENDING, body -> unavailableOnError(views.pending(body)));
+    flushTimer = vertx.setPeriodic(config.viewsFlushIntervalMs(), id -> views.flush());
     Bus.serve(vertx, Address.CACHE_HEALTH, ignored -> unavailableOnError(redis.ping(List.of())
         .map(pong -> new JsonObject().put("redis", "UP"))));
     return Future.succeededFuture();
@@ -61,6 +68,7 @@ public class CacheVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(flushTimer);
     client.close();
     return Future.succeededFuture();
   }

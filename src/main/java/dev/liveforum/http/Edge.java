@@ -70,6 +70,18 @@ final class Edge {
     return value == null || value.isNull() ? null : value.get();
   }
 
+  /** The named parameters the request has, as a command (absent ones left out). */
+  static JsonObject params(RoutingContext rc, String... names) {
+    JsonObject params = new JsonObject();
+    for (String name : names) {
+      Object value = param(rc, name);
+      if (value != null) {
+        params.put(name, value);
+      }
+    }
+    return params;
+  }
+
   static Long id(RoutingContext rc) {
     return ((Number) param(rc, "id")).longValue();
   }

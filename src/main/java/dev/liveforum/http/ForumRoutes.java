@@ -9,10 +9,12 @@ import io.vertx.ext.web.RoutingContext;
 final class ForumRoutes {
   private final Edge edge;
   private final CachedReads cache;
+  private final ViewCounts views;
 
-  ForumRoutes(Edge edge, CachedReads cache) {
+  ForumRoutes(Edge edge, CachedReads cache, ViewCounts views) {
     this.edge = edge;
     this.cache = cache;
+    this.views = views;
   }
 
   void listBoards(RoutingContext rc) {
@@ -36,19 +38,16 @@ final class ForumRoutes {
   }
 
   void listPosts(RoutingContext rc) {
-    JsonObject query = new JsonObject()
-        .put(Field.BOARD_ID, Edge.param(rc, Field.BOARD_ID))
-        .put(Field.SORT, Edge.param(rc, Field.SORT))
-        .put(Field.PERIOD, Edge.param(rc, Field.PERIOD))
-        .put(Field.CURSOR, Edge.param(rc, Field.CURSOR))
-        .put(Field.LIMIT, Edge.param(rc, Field.LIMIT));
-    query.getMap().values().removeIf(v -> v == null);
-    edge.withActor(rc, query).compose(q -> cache.list(rc, q)).onSuccess(page -> Edge.json(rc, 200, page));
+    edge.withActor(rc, Edge.params(rc, Field.BOARD_ID, Field.SORT, Field.PERIOD, Field.CURSOR, Field.LIMIT))
+        .compose(query -> cache.list(rc, query))
+        .compose(page -> views.addPending(rc, page))
+        .onSuccess(page -> Edge.json(rc, 200, page));
   }
 
+  /** Reading a post counts a view (in Redis: it never writes the database or invalidates a cache). */
   void getPost(RoutingContext rc) {
     edge.withActor(rc, new JsonObject().put(Field.ID, Edge.id(rc)))
-        .compose(command -> cache.post(rc, command))
+        .compose(command -> cache.post(rc, command).compose(post -> views.recordRead(rc, command, post)))
         .onSuccess(post -> Edge.json(rc, 200, post));
   }
 

@@ -13,7 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 
@@ -37,7 +36,8 @@ public class HttpVerticle extends VerticleBase {
     Health health = new Health(vertx);
 
     return contract().compose(contract -> {
-      RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
+      contract.getPaths().forEach(path -> QueryExtractor.check(path.getOperations()));
+      RouterBuilder builder = RouterBuilder.create(vertx, contract, new QueryExtractor())
           .rootHandler(new RequestLog())
           .rootHandler(new SecurityHeaders());
       if (!config.http().corsOrigins().isEmpty()) {
@@ -57,7 +57,13 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("getMe").addHandler(accounts::me);
       builder.getRoute("updateMe").addHandler(accounts::updateMe);
       CachedReads cache = new CachedReads(edge, NearCache.of(vertx));
-      ForumRoutes forum = new ForumRoutes(edge, cache);
+      ViewCounts views = new ViewCounts(edge);
+      ReadRoutes reads = new ReadRoutes(edge, views);
+      builder.getRoute("getUser").addHandler(reads::getUser);
+      builder.getRoute("listUserPosts").addHandler(reads::userPosts);
+      builder.getRoute("listUserComments").addHandler(reads::userComments);
+      builder.getRoute("searchPosts").addHandler(reads::search);
+      ForumRoutes forum = new ForumRoutes(edge, cache, views);
       builder.getRoute("listBoards").addHandler(forum::listBoards);
       builder.getRoute("createBoard").addHandler(forum::createBoard);
       builder.getRoute("getBoard").addHandler(forum::getBoard);

@@ -90,6 +90,10 @@ public final class Config {
     return integer(Setting.BUS_TIMEOUT);
   }
 
+  public long viewsFlushIntervalMs() {
+    return integer(Setting.VIEWS_FLUSH_INTERVAL);
+  }
+
   public String devDataDir() {
     return string(Setting.DEV_DATA_DIR);
   }
@@ -170,6 +174,7 @@ public final class Config {
     range(Setting.LOGIN_LIMIT_ACCOUNT, 1, 1_000_000);
     range(Setting.LOGIN_WINDOW, 1, 86_400);
     range(Setting.BUS_TIMEOUT, 100, 600_000);
+    range(Setting.VIEWS_FLUSH_INTERVAL, 10, 3_600_000);
     range(Setting.CLUSTER_PORT, 1, 65535);
   }
 

@@ -38,6 +38,8 @@ public enum Setting {
   LOGIN_WINDOW("auth.loginWindowSeconds", Type.INT, "900", "login rate-limit window"),
   BUS_TIMEOUT("bus.timeoutMs", Type.INT, "5000",
       "how long a request waits for another verticle's reply before answering 503"),
+  VIEWS_FLUSH_INTERVAL("views.flushIntervalMs", Type.INT, "5000",
+      "how often post views buffered in Redis are added to the database (by one node at a time)"),
   CLUSTER_ENABLED("cluster.enabled", Type.BOOL, "false", "join a Hazelcast cluster of LiveForum nodes"),
   CLUSTER_NAME("cluster.name", Type.STRING, "liveforum", "Hazelcast cluster name; nodes join only their own cluster"),
   CLUSTER_HOST("cluster.host", Type.STRING, "127.0.0.1", "address this node's Hazelcast and event bus listen on"),

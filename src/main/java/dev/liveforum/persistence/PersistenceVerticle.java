@@ -15,8 +15,10 @@ public class PersistenceVerticle extends VerticleBase {
   private WorkerExecutor bcryptWorkers;
   private OutboxRelay relay;
   private long hotTimer;
+  private long viewPurgeTimer;
   /** How often the hot rank of recent posts is recomputed, so that age keeps pulling it down. */
   private static final long HOT_DECAY_MS = 5 * 60_000;
+  private static final long VIEW_BATCH_PURGE_MS = 3_600_000;
 
   @Override
   public Future<?> start() {
@@ -57,7 +59,16 @@ public class PersistenceVerticle extends VerticleBase {
       LikeService likes = new LikeService(pool, relay::kick);
       Bus.serve(vertx, Address.LIKE_ADD, likes::add);
       Bus.serve(vertx, Address.LIKE_REMOVE, likes::remove);
+      ViewService views = new ViewService(pool);
+      Bus.serve(vertx, Address.POST_ADD_VIEWS, views::addViews);
+      SearchService search = new SearchService(pool, cursors);
+      Bus.serve(vertx, Address.POST_SEARCH, search::search);
+      ProfileService profiles = new ProfileService(pool, cursors);
+      Bus.serve(vertx, Address.USER_PROFILE, profiles::profile);
+      Bus.serve(vertx, Address.USER_POSTS, profiles::posts);
+      Bus.serve(vertx, Address.USER_COMMENTS, profiles::comments);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
+      viewPurgeTimer = vertx.setPeriodic(VIEW_BATCH_PURGE_MS, id -> views.purge());
       Bus.serve(vertx, Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
       return migrated;
@@ -67,6 +78,7 @@ public class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(hotTimer);
+    vertx.cancelTimer(viewPurgeTimer);
     if (relay != null) {
       relay.stop();
     }

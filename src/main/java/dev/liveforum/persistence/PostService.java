@@ -4,7 +4,6 @@ import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.sqlclient.Pool;
@@ -111,7 +110,7 @@ final class PostService {
     Long boardId = body.getLong(Field.BOARD_ID);
     String sort = body.getString(Field.SORT, "latest");
     String period = body.getString(Field.PERIOD, "week");
-    int limit = Math.max(1, Math.min(MAX_PAGE, body.getInteger(Field.LIMIT, DEFAULT_PAGE)));
+    int limit = pageSize(body);
     JsonObject at = cursors.decode(body.getString(Field.CURSOR));
     if (at != null && (!sort.equals(at.getString("sort")) || !java.util.Objects.equals(boardId, at.getLong("board"))
         || (sort.equals("top") && !period.equals(at.getString("period"))))) {
@@ -162,21 +161,15 @@ final class PostService {
       }
     }
     sql.append(order).append(" LIMIT ").append(limit + 1);
-    return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
-      JsonArray items = new JsonArray();
-      Row last = null;
-      for (Row row : rows) {
-        if (items.size() == limit) {
-          break;
-        }
-        items.add(json(row).put("excerpt", row.getString("excerpt")));
-        last = row;
-      }
-      String next = rows.size() > limit && last != null ? cursors.encode(pos.copy()
-          .put("id", last.getLong("id")).put("score", last.getDouble("hot_score"))
-          .put("likes", last.getLong("like_count"))) : null;
-      return new JsonObject().put(Field.ITEMS, items).put(Field.NEXT_CURSOR, next);
-    });
+    return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
+        .map(rows -> Rows.page(rows, limit, PostService::listItem, last -> cursors.encode(pos.copy()
+            .put("id", last.getLong("id")).put("score", last.getDouble("hot_score"))
+            .put("likes", last.getLong("like_count")))));
+  }
+
+  /** The page size a command asks for, within 1 and {@link #MAX_PAGE}; {@link #DEFAULT_PAGE} when it does not say. */
+  static int pageSize(JsonObject body) {
+    return Math.max(1, Math.min(MAX_PAGE, body.getInteger(Field.LIMIT, DEFAULT_PAGE)));
   }
 
   /** Start of a "top" period, as a UTC LocalDateTime string; null for all time. */
@@ -216,6 +209,11 @@ final class PostService {
         .put("authorName", post.getJsonObject("author").getString(Field.USERNAME))
         .put(Field.TITLE, post.getString(Field.TITLE))
         .put(Field.CREATED_AT, post.getString(Field.CREATED_AT));
+  }
+
+  /** A post in a list: {@link #json(Row)} with an excerpt instead of the body (rows of {@link PostSql#LIST}). */
+  static JsonObject listItem(Row row) {
+    return json(row).put("excerpt", row.getString("excerpt"));
   }
 
   static JsonObject json(Row row) {

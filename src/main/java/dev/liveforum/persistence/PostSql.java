@@ -17,7 +17,8 @@ interface PostSql {
   String FROM = " FROM posts p JOIN boards b ON b.id = p.board_id JOIN users u ON u.id = p.author_id";
   String BY_ID = SELECT + ", p.content, p.content_html" + FROM + " WHERE p.id = ?";
   /** List items carry an excerpt, not the body. */
-  String LIST = SELECT + ", LEFT(p.content, 300) AS excerpt" + FROM;
+  String EXCERPT = "LEFT(p.content, 300) AS excerpt";
+  String LIST = SELECT + ", " + EXCERPT + FROM;
 
   String INSERT = "INSERT INTO posts (board_id, author_id, title, content, content_html, created_at, updated_at,"
       + " hot_score) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), 0)";

@@ -14,20 +14,35 @@ public final class TestDb {
   private TestDb() {}
 
   public static long count(String sql, Object... params) {
-    Config.Db db = TestServices.config().db();
-    Database.Address a = Database.Address.parse(db.url());
-    String url = "jdbc:mariadb://" + a.host() + ":" + a.port() + "/" + a.database();
-    try (Connection c = DriverManager.getConnection(url, db.user(), db.password());
-         PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        s.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
+    try (Connection c = connect(); PreparedStatement s = prepare(c, sql, params); ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Writes test data the API has no way to write (yet); returns the rows changed. */
+  public static int update(String sql, Object... params) {
+    try (Connection c = connect(); PreparedStatement s = prepare(c, sql, params)) {
+      return s.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Connection connect() throws SQLException {
+    Config.Db db = TestServices.config().db();
+    Database.Address a = Database.Address.parse(db.url());
+    return DriverManager.getConnection("jdbc:mariadb://" + a.host() + ":" + a.port() + "/" + a.database(),
+        db.user(), db.password());
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+    PreparedStatement s = c.prepareStatement(sql);
+    for (int i = 0; i < params.length; i++) {
+      s.setObject(i + 1, params[i]);
+    }
+    return s;
   }
 }

@@ -1,0 +1,48 @@
+package dev.liveforum.http;
+
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Field;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** /api/search and the public profiles under /api/users/{id}: reads anyone may make. */
+final class ReadRoutes {
+  private final Edge edge;
+  private final ViewCounts views;
+
+  ReadRoutes(Edge edge, ViewCounts views) {
+    this.edge = edge;
+    this.views = views;
+  }
+
+  void search(RoutingContext rc) {
+    postPage(rc, Address.POST_SEARCH,
+        Edge.params(rc, Field.QUERY, Field.BOARD_ID, Field.CURSOR, Field.LIMIT));
+  }
+
+  void getUser(RoutingContext rc) {
+    answer(rc, Address.USER_PROFILE, new JsonObject().put(Field.ID, Edge.id(rc)));
+  }
+
+  void userPosts(RoutingContext rc) {
+    postPage(rc, Address.USER_POSTS, Edge.params(rc, Field.CURSOR, Field.LIMIT).put(Field.ID, Edge.id(rc)));
+  }
+
+  void userComments(RoutingContext rc) {
+    answer(rc, Address.USER_COMMENTS, Edge.params(rc, Field.CURSOR, Field.LIMIT).put(Field.ID, Edge.id(rc)));
+  }
+
+  private void answer(RoutingContext rc, String address, JsonObject query) {
+    edge.withActor(rc, query)
+        .compose(command -> edge.ask(rc, address, command))
+        .onSuccess(reply -> Edge.json(rc, 200, reply));
+  }
+
+  /** A page of post list items, with the views not yet flushed in their counts. */
+  private void postPage(RoutingContext rc, String address, JsonObject query) {
+    edge.withActor(rc, query)
+        .compose(command -> edge.ask(rc, address, command))
+        .compose(page -> views.addPending(rc, page))
+        .onSuccess(page -> Edge.json(rc, 200, page));
+  }
+}
