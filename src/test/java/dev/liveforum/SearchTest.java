@@ -134,7 +134,9 @@ class SearchTest {
     assertEquals(marzipan, new HashSet<>(ids(search(q("-marzipan")))), "a minus does not exclude");
     assertEquals(marzipan, new HashSet<>(ids(search(q("marzipan' OR 1=1 -- ")))));
     assertEquals(marzipan, new HashSet<>(ids(search(q("\"marzipan pigs\" +zzz* (x) <y> ~w @2")))));
-    assertEquals(Set.of(inBody), new HashSet<>(ids(search(q("legendary\\\"); DROP TABLE posts; --")))));
+    // Within this test's board: other tests' posts may well say "drop table posts".
+    assertEquals(Set.of(inBody), new HashSet<>(ids(search(q("legendary\\\"); DROP TABLE posts; --")
+        + "&boardId=" + kitchen))));
   }
 
   @Test
