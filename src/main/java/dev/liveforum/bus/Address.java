@@ -33,6 +33,8 @@ public final class Address {
   // views, search, profiles
 
   // images
+  public static final String IMAGE_UPLOAD = "persistence.image.upload";
+  public static final String IMAGE_GET = "persistence.image.get";
 
   public static final String RATE_LIMIT_HIT = "cache.ratelimit.hit";
   public static final String RATE_LIMIT_CHECK = "cache.ratelimit.check";
@@ -53,4 +55,5 @@ public final class Address {
   public static final String POST_CREATED = "post.created";
   public static final String POST_UPDATED = "post.updated";
   public static final String POST_DELETED = "post.deleted";
+  public static final String IMAGE_CREATED = "image.created";
 }

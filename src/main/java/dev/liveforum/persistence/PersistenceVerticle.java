@@ -48,6 +48,9 @@ public class PersistenceVerticle extends VerticleBase {
       Bus.serve(vertx, Address.POST_UPDATE, posts::update);
       Bus.serve(vertx, Address.POST_DELETE, posts::delete);
       Bus.serve(vertx, Address.POST_LIST, posts::list);
+      ImageService images = new ImageService(pool, relay::kick);
+      Bus.serve(vertx, Address.IMAGE_UPLOAD, images::upload);
+      Bus.serve(vertx, Address.IMAGE_GET, images::get);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
       Bus.serve(vertx, Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
