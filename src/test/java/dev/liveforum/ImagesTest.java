@@ -1,5 +1,6 @@
 package dev.liveforum;
 
+import dev.liveforum.bus.Address;
 import dev.liveforum.persistence.Admins;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.TestDb;
@@ -29,6 +30,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -203,6 +207,30 @@ class ImagesTest {
   }
 
   @Test
+  @DisplayName("an upload is announced after commit as event.image.created, with the image's metadata")
+  void createdEvent() throws Exception {
+    long postId = newPost(author);
+    CompletableFuture<JsonObject> heard = new CompletableFuture<>();
+    var consumer = node.node.vertx().eventBus().<JsonObject>consumer(Address.event(Address.IMAGE_CREATED), m -> {
+      if (m.body().getJsonObject("data").getLong("postId") == postId) {
+        heard.complete(m.body());
+      }
+    });
+    consumer.completion().await();
+    try {
+      JsonObject image = upload(postId, author, form("x.png", "image/png", png())).json();
+      JsonObject event = heard.get(30, TimeUnit.SECONDS);
+      assertEquals("image.created", event.getString("type"));
+      assertNotNull(event.getString("eventId"));
+      assertEquals(image.getLong("id"), event.getJsonObject("data").getLong("id"));
+      assertEquals(image.getString("url"), event.getJsonObject("data").getString("url"));
+      assertFalse(event.getJsonObject("data").containsKey("bytes"), "events are small: no bytes");
+    } finally {
+      consumer.unregister().await();
+    }
+  }
+
+  @Test
   @DisplayName("a browser's upload (image/png part with a file name) works, and the post lists its images")
   void browserUploadListedOnPost() {
     long postId = newPost(author);
@@ -360,7 +388,7 @@ class ImagesTest {
   void brokenForms() {
     long postId = newPost(author);
     Buffer good = form("x.png", "image/png", png());
-    java.util.Random random = new java.util.Random(42);
+    Random random = new Random(42);
     List<Buffer> broken = new ArrayList<>(List.of(
         good.slice(0, good.length() - 10).copy(),
         Buffer.buffer("no delimiter at all"),

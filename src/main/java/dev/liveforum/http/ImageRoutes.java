@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
+import java.util.Locale;
 
 /** /api/posts/{id}/images and /api/images/{id}: uploading images to a post, and serving them. */
 final class ImageRoutes {
@@ -73,7 +74,7 @@ final class ImageRoutes {
         t = t.substring(1, t.length() - 1);
       }
       if (!t.isEmpty() && t.length() <= 100) {
-        tags.add(t.toLowerCase(java.util.Locale.ROOT));
+        tags.add(t.toLowerCase(Locale.ROOT));
       }
     }
     return tags;
