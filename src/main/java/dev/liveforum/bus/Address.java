@@ -50,6 +50,8 @@ public final class Address {
   public static final String USER_COMMENTS = "persistence.user.comments";
 
   // images
+  public static final String IMAGE_UPLOAD = "persistence.image.upload";
+  public static final String IMAGE_GET = "persistence.image.get";
 
   public static final String RATE_LIMIT_HIT = "cache.ratelimit.hit";
   public static final String RATE_LIMIT_CHECK = "cache.ratelimit.check";
@@ -77,6 +79,7 @@ public final class Address {
   public static final String POST_CREATED = "post.created";
   public static final String POST_UPDATED = "post.updated";
   public static final String POST_DELETED = "post.deleted";
+  public static final String IMAGE_CREATED = "image.created";
   public static final String COMMENT_CREATED = "comment.created";
   public static final String COMMENT_UPDATED = "comment.updated";
   public static final String COMMENT_DELETED = "comment.deleted";
@@ -84,5 +87,5 @@ public final class Address {
 
   /** Events after which a post reads differently (their data names it as {@code postId}, or {@code id}). */
   public static final java.util.List<String> POST_VIEW_CHANGES =
-      java.util.List.of(POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_DELETED, LIKE_CHANGED);
+      java.util.List.of(POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_DELETED, LIKE_CHANGED, IMAGE_CREATED);
 }

@@ -63,6 +63,17 @@ public final class Field {
 
   public static final String TOTAL = "total";
 
+  public static final String IMAGES = "images";
+  public static final String CONTENT_TYPE = "contentType";
+  public static final String SIZE = "size";
+  public static final String SHA256 = "sha256";
+  public static final String URL = "url";
+  /** An image's bytes: a Buffer, which JSON carries as base64 between nodes. */
+  public static final String BYTES = "bytes";
+  /** The entity tags of an If-None-Match header, unquoted ({@code *} for any). */
+  public static final String ETAGS = "etags";
+  public static final String NOT_MODIFIED = "notModified";
+
   public static final String KEY = "key";
   public static final String LIMIT = "limit";
   public static final String WINDOW_SECONDS = "windowSeconds";

@@ -14,9 +14,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Set;
 
 /**
@@ -37,7 +40,8 @@ public class HttpVerticle extends VerticleBase {
 
     return contract().compose(contract -> {
       contract.getPaths().forEach(path -> QueryExtractor.check(path.getOperations()));
-      RouterBuilder builder = RouterBuilder.create(vertx, contract, new QueryExtractor())
+      Uploads uploads = new Uploads(contract, ImageRoutes.UPLOAD, config.http().uploadLimitBytes());
+      RouterBuilder builder = RouterBuilder.create(vertx, contract, uploads.extractor(new QueryExtractor()))
           .rootHandler(new RequestLog())
           .rootHandler(new SecurityHeaders());
       if (!config.http().corsOrigins().isEmpty()) {
@@ -47,7 +51,7 @@ public class HttpVerticle extends VerticleBase {
             .allowedHeaders(Set.of("Authorization", "Content-Type", RequestLog.HEADER))
             .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Location")));
       }
-      builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
+      builder.rootHandler(uploads.bodyHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes())));
       builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(tokens));
 
       builder.getRoute("register").addHandler(accounts::register);
@@ -83,6 +87,9 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("unlikePost").addHandler(comments::unlikePost);
       builder.getRoute("likeComment").addHandler(comments::likeComment);
       builder.getRoute("unlikeComment").addHandler(comments::unlikeComment);
+      ImageRoutes images = new ImageRoutes(edge, cache);
+      builder.getRoute(ImageRoutes.UPLOAD).addHandler(images::upload);
+      builder.getRoute("getImage").addHandler(images::get);
 
       Router router = builder.createRouter();
       router.get("/health/live").handler(health::live);
@@ -100,15 +107,35 @@ public class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * The contract the router is built from. vertx-openapi only accepts JSON media types it knows, and
-   * {@code application/problem+json} is not one of them; error responses are never validated, so the
-   * router gets a copy that calls them {@code application/json}, while {@code /api/openapi.yaml}
-   * serves the document as written.
+   * The contract the router is built from. vertx-openapi only accepts response media types it knows:
+   * not {@code application/problem+json}, nor the image types of {@code getImage}. Responses are never
+   * validated, so the router gets a copy that calls every such body {@code application/json}, while
+   * {@code /api/openapi.yaml} serves the document as written.
    */
   private Future<OpenAPIContract> contract() {
     return vertx.fileSystem().readFile(CONTRACT).compose(text -> {
-      Map<String, Object> yaml = new Yaml().load(text.toString().replace(Problems.TYPE, "application/json"));
-      return OpenAPIContract.from(vertx, new JsonObject(Json.encode(yaml)));
+      JsonObject document = new JsonObject(Json.encode(new Yaml().<Map<String, Object>>load(text.toString())));
+      Stream.concat(
+              document.getJsonObject("paths").stream()
+                  .flatMap(path -> ((JsonObject) path.getValue()).stream())
+                  .filter(operation -> operation.getValue() instanceof JsonObject o && o.containsKey("responses"))
+                  .flatMap(operation -> ((JsonObject) operation.getValue()).getJsonObject("responses").stream()),
+              document.getJsonObject("components").getJsonObject("responses", new JsonObject()).stream())
+          .map(response -> ((JsonObject) response.getValue()).getJsonObject("content"))
+          .filter(content -> content != null)
+          .forEach(HttpVerticle::knownMediaTypes);
+      return OpenAPIContract.from(vertx, document);
     });
+  }
+
+  private static void knownMediaTypes(JsonObject content) {
+    for (String type : List.copyOf(content.fieldNames())) {
+      if (!MediaType.isMediaTypeSupported(type)) {
+        Object body = content.remove(type);
+        if (!content.containsKey(MediaType.APPLICATION_JSON)) {
+          content.put(MediaType.APPLICATION_JSON, body);
+        }
+      }
+    }
   }
 }

@@ -20,7 +20,8 @@ public final class Config {
   /** Development-only signing secret: {@code prod} refuses to start with it. */
   static final String DEV_JWT_SECRET = "liveforum-development-secret-do-not-use-in-production";
 
-  public record Http(String host, int port, int instances, int bodyLimitBytes, List<String> corsOrigins) {}
+  public record Http(String host, int port, int instances, int bodyLimitBytes, int uploadLimitBytes,
+                     List<String> corsOrigins) {}
 
   public record Db(String url, String user, String password, int poolSize) {}
 
@@ -100,7 +101,7 @@ public final class Config {
 
   public Http http() {
     return new Http(string(Setting.HTTP_HOST), integer(Setting.HTTP_PORT), integer(Setting.HTTP_INSTANCES),
-        integer(Setting.HTTP_BODY_LIMIT), list(Setting.HTTP_CORS_ORIGINS));
+        integer(Setting.HTTP_BODY_LIMIT), integer(Setting.HTTP_UPLOAD_LIMIT), list(Setting.HTTP_CORS_ORIGINS));
   }
 
   public Db db() {
@@ -166,6 +167,7 @@ public final class Config {
     range(Setting.HTTP_PORT, 0, 65535);
     range(Setting.HTTP_INSTANCES, 1, 64);
     range(Setting.HTTP_BODY_LIMIT, 1024, 64 * 1024 * 1024);
+    range(Setting.HTTP_UPLOAD_LIMIT, 1024, 64 * 1024 * 1024);
     range(Setting.DB_POOL_SIZE, 1, 200);
     range(Setting.ACCESS_TTL, 10, 86_400);
     range(Setting.REFRESH_TTL, 1, 3650);

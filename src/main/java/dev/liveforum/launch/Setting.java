@@ -18,6 +18,8 @@ public enum Setting {
   HTTP_PORT("http.port", Type.INT, "8080", "HTTP port"),
   HTTP_INSTANCES("http.instances", Type.INT, "2", "HTTP verticle instances (event loops serving HTTP)"),
   HTTP_BODY_LIMIT("http.bodyLimitBytes", Type.INT, "65536", "largest accepted request body; larger gets 413"),
+  HTTP_UPLOAD_LIMIT("http.uploadLimitBytes", Type.INT, "5308416",
+      "largest accepted image upload request (a 5 MiB image plus 64 KiB of multipart framing); larger gets 413"),
   HTTP_CORS_ORIGINS("http.corsOrigins", Type.LIST, "",
       "origins allowed to call the API from a browser (comma list); empty allows same-origin only"),
   DB_URL("db.url", Type.STRING, "",

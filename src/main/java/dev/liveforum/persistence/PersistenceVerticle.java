@@ -67,6 +67,9 @@ public class PersistenceVerticle extends VerticleBase {
       Bus.serve(vertx, Address.USER_PROFILE, profiles::profile);
       Bus.serve(vertx, Address.USER_POSTS, profiles::posts);
       Bus.serve(vertx, Address.USER_COMMENTS, profiles::comments);
+      ImageService images = new ImageService(pool, relay::kick);
+      Bus.serve(vertx, Address.IMAGE_UPLOAD, images::upload);
+      Bus.serve(vertx, Address.IMAGE_GET, images::get);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
       viewPurgeTimer = vertx.setPeriodic(VIEW_BATCH_PURGE_MS, id -> views.purge());
       Bus.serve(vertx, Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()

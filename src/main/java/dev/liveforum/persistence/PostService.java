@@ -197,7 +197,8 @@ final class PostService {
     return client.preparedQuery(PostSql.BY_ID).execute(Tuple.of(actor.id() == null ? 0L : actor.id(), id))
         .compose(rows -> Rows.one(rows, "post " + id))
         .map(row -> json(row).put(Field.CONTENT, row.getString("content"))
-            .put("contentHtml", row.getString("content_html")));
+            .put("contentHtml", row.getString("content_html")))
+        .compose(post -> ImageService.ofPost(client, id).map(images -> post.put(Field.IMAGES, images)));
   }
 
   /** What a post's domain events carry: ids and the fields a list or a notification shows. */

@@ -1,0 +1,448 @@
+package dev.liveforum;
+
+import dev.liveforum.bus.Address;
+import dev.liveforum.persistence.Admins;
+import dev.liveforum.support.Api;
+import dev.liveforum.support.TestDb;
+import dev.liveforum.support.TestNode;
+import dev.liveforum.support.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Images on posts over REST")
+class ImagesTest {
+  private static final String PASSWORD = "correct horse battery";
+  private static final AtomicInteger SEQ = new AtomicInteger();
+  private static final String BOUNDARY = "----LiveForumTestBoundary7MA4YWxkTrZu0gW";
+  private static final int MIB = 1024 * 1024;
+
+  private TestNode node;
+  private Api api;
+  private String author;
+  private String stranger;
+  private String admin;
+  private long boardId;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = TestNode.start();
+    api = new Api(node.port);
+    author = token(api.newUser(unique("painter"), PASSWORD));
+    stranger = token(api.newUser(unique("stranger"), PASSWORD));
+    String adminName = unique("curator");
+    api.newUser(adminName, PASSWORD);
+    Admins.makeAdmin(TestServices.config().db(), adminName);
+    admin = token(api.login(adminName.toLowerCase() + "@example.com", PASSWORD));
+    Api.Response board = api.send(HttpMethod.POST, "/api/boards", admin,
+        new JsonObject().put("name", unique("Gallery")));
+    assertEquals(201, board.status(), board.toString());
+    boardId = board.json().getLong("id");
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  // --- the images a test uploads: tiny but real files of each format ---
+
+  private static byte[] encode(String format, int imageType) {
+    BufferedImage image = new BufferedImage(3, 2, imageType);
+    image.setRGB(0, 0, Color.RED.getRGB());
+    image.setRGB(2, 1, Color.BLUE.getRGB());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      assertTrue(ImageIO.write(image, format, out), "no ImageIO writer for " + format);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] png() {
+    return encode("png", BufferedImage.TYPE_INT_ARGB);
+  }
+
+  private static byte[] jpeg() {
+    return encode("jpeg", BufferedImage.TYPE_INT_RGB);
+  }
+
+  private static byte[] gif() {
+    return encode("gif", BufferedImage.TYPE_INT_RGB);
+  }
+
+  /** A 1×1 lossy WebP: a RIFF container of type WEBP holding one VP8 chunk (the JDK has no WebP writer). */
+  private static byte[] webp() {
+    byte[] vp8 = HexFormat.of().parseHex("3001009d012a0100010002003425a400037000fefb94000000");
+    Buffer riff = Buffer.buffer()
+        .appendString("RIFF").appendIntLE(4 + 8 + vp8.length).appendString("WEBP")
+        .appendString("VP8 ").appendIntLE(vp8.length).appendBytes(vp8);
+    return riff.getBytes();
+  }
+
+  // --- helpers ---
+
+  private static String unique(String base) {
+    return base + SEQ.incrementAndGet() + "_" + TestServices.RUN_ID.substring(0, 5);
+  }
+
+  private static String token(JsonObject login) {
+    return login.getString("accessToken");
+  }
+
+  private long newPost(String token) {
+    Api.Response r = api.send(HttpMethod.POST, "/api/posts", token, new JsonObject()
+        .put("boardId", boardId).put("title", "Pictures " + SEQ.incrementAndGet()).put("content", "look"));
+    assertEquals(201, r.status(), r.toString());
+    return r.json().getLong("id");
+  }
+
+  /** A form with one part per entry: {name, fileName (or null), contentType (or null), bytes}. */
+  private static Buffer form(List<Object[]> parts) {
+    Buffer body = Buffer.buffer();
+    for (Object[] p : parts) {
+      body.appendString("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + p[0] + "\""
+          + (p[1] == null ? "" : "; filename=\"" + p[1] + "\"") + "\r\n"
+          + (p[2] == null ? "" : "Content-Type: " + p[2] + "\r\n") + "\r\n");
+      body.appendBytes((byte[]) p[3]).appendString("\r\n");
+    }
+    return body.appendString("--" + BOUNDARY + "--\r\n");
+  }
+
+  private static Buffer form(String fileName, String contentType, byte[] bytes) {
+    return form(List.<Object[]>of(new Object[] {"file", fileName, contentType, bytes}));
+  }
+
+  private static MultiMap formHeaders() {
+    return MultiMap.caseInsensitiveMultiMap().add("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
+  }
+
+  private Api.Response upload(long postId, String token, Buffer form) {
+    return api.send(HttpMethod.POST, "/api/posts/" + postId + "/images", token, formHeaders(), form);
+  }
+
+  private Future<Api.Response> uploadAsync(long postId, String token, Buffer form) {
+    return api.sendAsync(HttpMethod.POST, "/api/posts/" + postId + "/images", token, formHeaders(), form);
+  }
+
+  private static long imageRows(long postId) {
+    return TestDb.count("SELECT COUNT(*) FROM images WHERE post_id = ?", postId);
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  private static void assertProblem(Api.Response r, int status, String detailPart) {
+    assertEquals(status, r.status(), r.toString());
+    assertEquals("application/problem+json", r.contentType(), r.toString());
+    String detail = r.json().getString("detail");
+    assertTrue(detail.toLowerCase().contains(detailPart.toLowerCase()),
+        "detail should mention '" + detailPart + "': " + detail);
+    assertFalse(r.text().contains("Exception"), "no exception name in " + r.text());
+  }
+
+  // --- tests ---
+
+  @Test
+  @DisplayName("a PNG, a JPEG, a GIF and a WebP upload, and each is served back byte for byte with its type")
+  void uploadAndServeEachFormat() throws Exception {
+    long postId = newPost(author);
+    Map<String, byte[]> files = Map.of("image/png", png(), "image/jpeg", jpeg(), "image/gif", gif(),
+        "image/webp", webp());
+    for (var file : files.entrySet()) {
+      // The declared type is deliberately generic: the server goes by the bytes.
+      Api.Response r = upload(postId, author, form("picture.bin", "application/octet-stream", file.getValue()));
+      assertEquals(201, r.status(), file.getKey() + ": " + r);
+      JsonObject image = r.json();
+      assertEquals(file.getKey(), image.getString("contentType"));
+      assertEquals(file.getValue().length, image.getInteger("size"));
+      assertEquals(postId, image.getLong("postId"));
+      assertEquals("/api/images/" + image.getLong("id"), image.getString("url"));
+      assertEquals(image.getString("url"), r.headers().get("Location"));
+      assertNotNull(image.getString("createdAt"));
+
+      Api.Response served = api.get(image.getString("url"));
+      assertEquals(200, served.status(), served.toString());
+      assertArrayEquals(file.getValue(), served.body().getBytes(), file.getKey() + " bytes differ");
+      assertEquals(file.getKey(), served.contentType());
+      assertEquals("\"" + sha256(file.getValue()) + "\"", served.headers().get("ETag"));
+      assertEquals("public, max-age=31536000, immutable", served.headers().get("Cache-Control"));
+      assertEquals("nosniff", served.headers().get("X-Content-Type-Options"));
+    }
+    assertEquals(4, imageRows(postId));
+  }
+
+  @Test
+  @DisplayName("an upload is announced after commit as event.image.created, with the image's metadata")
+  void createdEvent() throws Exception {
+    long postId = newPost(author);
+    CompletableFuture<JsonObject> heard = new CompletableFuture<>();
+    var consumer = node.node.vertx().eventBus().<JsonObject>consumer(Address.event(Address.IMAGE_CREATED), m -> {
+      if (m.body().getJsonObject("data").getLong("postId") == postId) {
+        heard.complete(m.body());
+      }
+    });
+    consumer.completion().await();
+    try {
+      JsonObject image = upload(postId, author, form("x.png", "image/png", png())).json();
+      JsonObject event = heard.get(30, TimeUnit.SECONDS);
+      assertEquals("image.created", event.getString("type"));
+      assertNotNull(event.getString("eventId"));
+      assertEquals(image.getLong("id"), event.getJsonObject("data").getLong("id"));
+      assertEquals(image.getString("url"), event.getJsonObject("data").getString("url"));
+      assertFalse(event.getJsonObject("data").containsKey("bytes"), "events are small: no bytes");
+    } finally {
+      consumer.unregister().await();
+    }
+  }
+
+  @Test
+  @DisplayName("a browser's upload (image/png part with a file name) works, and the post lists its images")
+  void browserUploadListedOnPost() {
+    long postId = newPost(author);
+    Api.Response first = upload(postId, author, form("cat.png", "image/png", png()));
+    assertEquals(201, first.status(), first.toString());
+    Api.Response second = upload(postId, author, form("dog.gif", "image/gif", gif()));
+    assertEquals(201, second.status(), second.toString());
+
+    JsonArray images = api.get("/api/posts/" + postId).json().getJsonArray("images");
+    assertEquals(2, images.size(), images.encode());
+    assertEquals(first.json().getLong("id"), images.getJsonObject(0).getLong("id"));
+    assertEquals(second.json().getString("url"), images.getJsonObject(1).getString("url"));
+    assertEquals("image/gif", images.getJsonObject(1).getString("contentType"));
+  }
+
+  @Test
+  @DisplayName("If-None-Match with the ETag gets 304 and no body; another tag gets the image")
+  void conditionalGet() throws Exception {
+    long postId = newPost(author);
+    byte[] bytes = jpeg();
+    String url = upload(postId, author, form("a.jpg", "image/jpeg", bytes)).json().getString("url");
+    String etag = "\"" + sha256(bytes) + "\"";
+
+    Api.Response notModified = api.send(HttpMethod.GET, url, null,
+        MultiMap.caseInsensitiveMultiMap().add("If-None-Match", etag), null);
+    assertEquals(304, notModified.status(), notModified.toString());
+    assertEquals(0, notModified.body().length());
+    assertEquals(etag, notModified.headers().get("ETag"));
+    assertEquals("public, max-age=31536000, immutable", notModified.headers().get("Cache-Control"));
+
+    Api.Response listed = api.send(HttpMethod.GET, url, null,
+        MultiMap.caseInsensitiveMultiMap().add("If-None-Match", "\"other\", W/" + etag), null);
+    assertEquals(304, listed.status(), "a weak or listed tag matches too: " + listed);
+
+    Api.Response changed = api.send(HttpMethod.GET, url, null,
+        MultiMap.caseInsensitiveMultiMap().add("If-None-Match", "\"" + sha256(png()) + "\""), null);
+    assertEquals(200, changed.status(), changed.toString());
+    assertArrayEquals(bytes, changed.body().getBytes());
+  }
+
+  @Test
+  @DisplayName("a text file named .png and declared image/png is refused (415) and leaves no row")
+  void fakeImage() {
+    long postId = newPost(author);
+    byte[] text = "just some text pretending to be a picture\n".getBytes(StandardCharsets.UTF_8);
+    assertProblem(upload(postId, author, form("photo.png", "image/png", text)), 415, "not a PNG, JPEG, GIF or WebP");
+    // Almost a header is not a header.
+    assertProblem(upload(postId, author, form("photo.png", "image/png", Arrays.copyOf(png(), 5))), 415, "image");
+    assertProblem(upload(postId, author, form("evil.svg", "image/svg+xml",
+        "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".getBytes(StandardCharsets.UTF_8))),
+        415, "not a PNG");
+    assertEquals(0, imageRows(postId));
+  }
+
+  @Test
+  @DisplayName("an image over 5 MiB is refused with 413 and leaves no row, whether or not the request fits")
+  void tooLarge() {
+    long postId = newPost(author);
+    // Fits the request limit (5 MiB + 64 KiB) but not the image limit: the persistence role refuses it.
+    byte[] justOver = Arrays.copyOf(png(), 5 * MIB + 1);
+    assertProblem(upload(postId, author, form("big.png", "image/png", justOver)), 413, "at most 5 MiB");
+    // Beyond the request limit: refused before it is read.
+    byte[] huge = Arrays.copyOf(png(), 6 * MIB);
+    assertProblem(upload(postId, author, form("huge.png", "image/png", huge)), 413, "at most");
+    assertEquals(0, imageRows(postId));
+    // Exactly 5 MiB is allowed.
+    Api.Response max = upload(postId, author, form("max.png", "image/png", Arrays.copyOf(png(), 5 * MIB)));
+    assertEquals(201, max.status(), max.toString());
+    assertEquals(5 * MIB, api.get(max.json().getString("url")).body().length());
+  }
+
+  @Test
+  @DisplayName("a post takes 10 images; the 11th is refused with 409")
+  void tenPerPost() {
+    long postId = newPost(author);
+    for (int i = 0; i < 10; i++) {
+      assertEquals(201, upload(postId, author, form("p" + i + ".png", "image/png", png())).status());
+    }
+    assertProblem(upload(postId, author, form("p11.png", "image/png", png())), 409, "at most 10 images");
+    assertEquals(10, imageRows(postId));
+  }
+
+  @Test
+  @DisplayName("concurrent uploads to one post never make more than 10 images")
+  void concurrentUploadsStopAtTen() {
+    long postId = newPost(author);
+    Buffer form = form("p.png", "image/png", png());
+    List<Future<Api.Response>> all = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      all.add(uploadAsync(postId, author, form));
+    }
+    Future.all(all).await();
+    long created = all.stream().filter(f -> f.result().status() == 201).count();
+    long refused = all.stream().filter(f -> f.result().status() == 409).count();
+    assertEquals(10, created, all.stream().map(f -> f.result().toString()).toList().toString());
+    assertEquals(6, refused);
+    assertEquals(10, imageRows(postId));
+  }
+
+  @Test
+  @DisplayName("only the post's author or an admin adds images: a stranger gets 403, a guest 401")
+  void authorization() {
+    long postId = newPost(author);
+    assertProblem(upload(postId, stranger, form("x.png", "image/png", png())), 403, "author or an admin");
+    assertEquals(401, upload(postId, null, form("x.png", "image/png", png())).status());
+    assertEquals(0, imageRows(postId));
+    assertEquals(201, upload(postId, admin, form("x.png", "image/png", png())).status());
+    assertEquals(1, imageRows(postId));
+  }
+
+  @Test
+  @DisplayName("uploading to a missing post is 404, and a missing image is a 404 problem")
+  void missing() {
+    assertProblem(upload(999_999_999L, author, form("x.png", "image/png", png())), 404, "post 999999999");
+    assertProblem(api.get("/api/images/999999999"), 404, "image 999999999");
+    assertProblem(api.get("/api/images/abc"), 400, "id");
+  }
+
+  @Test
+  @DisplayName("a form without the file, with an empty file, two files or other fields is a 400 that says so")
+  void badForms() {
+    long postId = newPost(author);
+    byte[] image = png();
+    assertProblem(upload(postId, author, form(List.<Object[]>of(new Object[] {"picture", "x.png", "image/png", image}))),
+        400, "picture");
+    assertProblem(upload(postId, author, form("x.png", "image/png", new byte[0])), 400, "empty");
+    assertProblem(upload(postId, author, form(List.of(new Object[] {"file", "a.png", "image/png", image},
+        new Object[] {"file", "b.png", "image/png", image}))), 400, "exactly one file");
+    assertProblem(upload(postId, author, form(List.of(new Object[] {"file", "a.png", "image/png", image},
+        new Object[] {"caption", null, null, "hello".getBytes(StandardCharsets.UTF_8)}))), 400, "caption");
+    assertProblem(upload(postId, author, Buffer.buffer("--" + BOUNDARY + "--\r\n")), 400, "part");
+    assertProblem(api.send(HttpMethod.POST, "/api/posts/" + postId + "/images", author, null,
+        Buffer.buffer("{\"file\":\"x\"}")), 415, "multipart/form-data");
+    assertProblem(api.send(HttpMethod.POST, "/api/posts/" + postId + "/images", author,
+        MultiMap.caseInsensitiveMultiMap().add("Content-Type", "multipart/form-data"), form("x.png", null, image)),
+        400, "multipart");
+    assertEquals(0, imageRows(postId));
+  }
+
+  @Test
+  @DisplayName("an upload to a path with a trailing slash works; doubled slashes are a 4xx, never a 500")
+  void pathSpellings() {
+    long postId = newPost(author);
+    Api.Response trailing = api.send(HttpMethod.POST, "/api/posts/" + postId + "/images/", author, formHeaders(),
+        form("x.png", "image/png", png()));
+    assertEquals(201, trailing.status(), trailing.toString());
+    Api.Response doubled = api.send(HttpMethod.POST, "//api/posts/" + postId + "//images", author, formHeaders(),
+        form("x.png", "image/png", png()));
+    assertTrue(doubled.status() >= 400 && doubled.status() < 500, doubled.toString());
+    assertEquals(1, imageRows(postId));
+  }
+
+  @Test
+  @DisplayName("broken multipart bodies are 400s, never 500s")
+  void brokenForms() {
+    long postId = newPost(author);
+    Buffer good = form("x.png", "image/png", png());
+    Random random = new Random(42);
+    List<Buffer> broken = new ArrayList<>(List.of(
+        good.slice(0, good.length() - 10).copy(),
+        Buffer.buffer("no delimiter at all"),
+        Buffer.buffer("--" + BOUNDARY + "\r\nContent-Disposition: form-data\r\n\r\nx\r\n--" + BOUNDARY + "--\r\n"),
+        Buffer.buffer("--" + BOUNDARY + "\r\nno headers here\r\n--" + BOUNDARY + "--\r\n")));
+    for (int i = 0; i < 20; i++) {
+      byte[] noise = new byte[random.nextInt(300)];
+      random.nextBytes(noise);
+      int cut = random.nextInt(good.length());
+      broken.add(good.slice(0, cut).copy().appendBytes(noise));
+    }
+    for (Buffer body : broken) {
+      int status = upload(postId, author, body).status();
+      assertTrue(status == 400 || status == 415, "a broken form answered " + status);
+    }
+    assertEquals(0, imageRows(postId));
+  }
+
+  @Test
+  @DisplayName("other requests keep the small body limit")
+  void jsonBodyLimitUnchanged() {
+    String big = "x".repeat(70_000);
+    Api.Response r = api.send(HttpMethod.POST, "/api/posts", author,
+        new JsonObject().put("boardId", boardId).put("title", "big").put("content", big));
+    assertEquals(413, r.status(), r.toString());
+  }
+
+  @Test
+  @DisplayName("deleting a post deletes its images: they answer 404 and no rows remain")
+  void deletedWithPost() {
+    long postId = newPost(author);
+    String url = upload(postId, author, form("x.webp", "image/webp", webp())).json().getString("url");
+    upload(postId, author, form("y.gif", "image/gif", gif()));
+    assertEquals(2, imageRows(postId));
+    assertEquals(204, api.send(HttpMethod.DELETE, "/api/posts/" + postId, author, null).status());
+    assertProblem(api.get(url), 404, "does not exist");
+    assertEquals(0, imageRows(postId));
+  }
+
+  @Test
+  @DisplayName("a 5 MiB image crosses the clustered event bus both ways (HTTP node ↔ persistence node)")
+  void acrossTheCluster() throws Exception {
+    try (TestNode backend = TestNode.clustered("persistence", "cache");
+         TestNode edge = TestNode.clustered("http")) {
+      Api viaEdge = new Api(edge.port);
+      long postId = newPost(author);
+      byte[] bytes = Arrays.copyOf(jpeg(), 5 * MIB);
+      Api.Response r = viaEdge.send(HttpMethod.POST, "/api/posts/" + postId + "/images", author, formHeaders(),
+          form("big.jpg", "image/jpeg", bytes));
+      assertEquals(201, r.status(), r.toString());
+      Api.Response served = viaEdge.get(r.json().getString("url"));
+      assertEquals(200, served.status());
+      assertEquals("\"" + sha256(bytes) + "\"", served.headers().get("ETag"));
+      assertArrayEquals(bytes, served.body().getBytes());
+    }
+  }
+}
