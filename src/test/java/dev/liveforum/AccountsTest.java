@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -57,16 +58,6 @@ class AccountsTest {
         .put("password", PASSWORD);
   }
 
-  private static void assertProblem(Api.Response r, int status, String detailPart) {
-    assertEquals(status, r.status(), r.toString());
-    assertEquals("application/problem+json", r.contentType(), r.toString());
-    JsonObject p = r.json();
-    assertEquals(status, p.getInteger("status"));
-    assertNotNull(p.getString("title"));
-    assertTrue(p.getString("detail").toLowerCase().contains(detailPart.toLowerCase()),
-        "detail should mention '" + detailPart + "': " + p.getString("detail"));
-    assertFalse(r.text().contains("Exception"), "no stack trace or exception name: " + r.text());
-  }
 
   private static void assertNoSecrets(Api.Response r) {
     assertFalse(r.text().contains("$2"), "no bcrypt hash in " + r.text());

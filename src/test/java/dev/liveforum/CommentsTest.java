@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -112,14 +113,6 @@ class CommentsTest {
     throw new AssertionError("comment " + id + " is not in " + page.encode());
   }
 
-  private static void assertProblem(Api.Response r, int status, String detailPart) {
-    assertEquals(status, r.status(), r.toString());
-    assertEquals("application/problem+json", r.contentType(), r.toString());
-    String detail = r.json().getString("detail");
-    assertTrue(detail.toLowerCase().contains(detailPart.toLowerCase()),
-        "detail should mention '" + detailPart + "': " + detail);
-    assertFalse(r.text().contains("Exception"), "no stack trace or exception name: " + r.text());
-  }
 
   private long commentCount(long postId) {
     return api.get("/api/posts/" + postId).json().getLong("commentCount");

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -43,12 +44,6 @@ class ForumTest {
     node.close();
   }
 
-  private static void assertProblem(Api.Response r, int status, String detailPart) {
-    assertEquals(status, r.status(), r.toString());
-    assertEquals("application/problem+json", r.contentType(), r.toString());
-    assertTrue(r.json().getString("detail").toLowerCase().contains(detailPart.toLowerCase()),
-        "detail should mention '" + detailPart + "': " + r.json().getString("detail"));
-  }
 
   @Test
   @DisplayName("admins create, rename and delete boards; everyone lists and reads them; others get 401/403")

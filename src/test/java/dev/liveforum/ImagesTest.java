@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -166,14 +167,6 @@ class ImagesTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
-  private static void assertProblem(Api.Response r, int status, String detailPart) {
-    assertEquals(status, r.status(), r.toString());
-    assertEquals("application/problem+json", r.contentType(), r.toString());
-    String detail = r.json().getString("detail");
-    assertTrue(detail.toLowerCase().contains(detailPart.toLowerCase()),
-        "detail should mention '" + detailPart + "': " + detail);
-    assertFalse(r.text().contains("Exception"), "no exception name in " + r.text());
-  }
 
   // --- tests ---
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,13 +98,6 @@ class LikesTest {
     assertEquals(new JsonObject().put("liked", liked).put("likeCount", count), r.json());
   }
 
-  private static void assertProblem(Api.Response r, int status, String detailPart) {
-    assertEquals(status, r.status(), r.toString());
-    assertEquals("application/problem+json", r.contentType(), r.toString());
-    String detail = r.json().getString("detail");
-    assertTrue(detail.toLowerCase().contains(detailPart.toLowerCase()),
-        "detail should mention '" + detailPart + "': " + detail);
-  }
 
   private static long rows(String type, long id) {
     return TestDb.count("SELECT COUNT(*) FROM likes WHERE target_type = ? AND target_id = ?", type, id);

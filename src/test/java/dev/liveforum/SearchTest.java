@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.liveforum.support.Pages.assertProblem;
+import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static dev.liveforum.support.Pages.ids;
 import static dev.liveforum.support.Pages.newestFirst;
 import static org.junit.jupiter.api.Assertions.assertEquals;

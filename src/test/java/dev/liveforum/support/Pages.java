@@ -22,13 +22,6 @@ public final class Pages {
   }
 
   /** A problem+json answer with {@code status} whose detail mentions {@code detailPart}, and no exception name. */
-  public static void assertProblem(Api.Response r, int status, String detailPart) {
-    assertEquals(status, r.status(), r.toString());
-    assertEquals("application/problem+json", r.contentType(), r.toString());
-    String detail = r.json().getString("detail");
-    assertTrue(detail.contains(detailPart), "detail should mention '" + detailPart + "': " + detail);
-    assertFalse(r.text().contains("Exception"), r.text());
-  }
 
   /** The ids sorted newest (highest) first. */
   public static List<Long> newestFirst(List<Long> ids) {
