@@ -40,6 +40,7 @@ public final class Address {
   // views, search, profiles
   /** Counts a view of a post once per viewer per UTC day; replies with the post's views not yet in the database. */
   public static final String VIEW_RECORD = "cache.view.record";
+  public static final String VIEW_RECORD_BATCH = "cache.view.recordBatch";
   /** Views not yet in the database, for a list of post ids. */
   public static final String VIEW_PENDING = "cache.view.pending";
   /** Adds a batch of buffered views to the posts' counts, once per batch id. */

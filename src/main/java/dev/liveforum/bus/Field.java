@@ -54,8 +54,9 @@ public final class Field {
   public static final String VIEW_COUNT = "viewCount";
   /** Who viewed: {@code u:<user id>} for a signed-in reader, {@code ip:<address>} for a guest. */
   public static final String VIEWER = "viewer";
-  /** Post id (as a string key) to a number of views. */
   public static final String VIEWS = "views";
+  public static final String COUNTS = "counts";
+  /** Post id (as a string key) to a number of views. */
   public static final String PENDING = "pending";
   /** Identifies a batch of views, so that applying it twice counts it once. */
   public static final String BATCH = "batch";

@@ -54,6 +54,7 @@ public class CacheVerticle extends VerticleBase {
     ViewCounter views = new ViewCounter(redis, config.redis().keyPrefix(), 2 * config.busTimeoutMs(),
         batch -> Bus.request(vertx, Address.POST_ADD_VIEWS, batch, null, config.busTimeoutMs()));
     Bus.serve(vertx, Address.VIEW_RECORD, body -> unavailableOnError(views.record(body)));
+    Bus.serve(vertx, Address.VIEW_RECORD_BATCH, body -> unavailableOnError(views.recordBatch(body)));
     Bus.serve(vertx, Address.VIEW_PENDING, body -> unavailableOnError(views.pending(body)));
     flushTimer = vertx.setPeriodic(config.viewsFlushIntervalMs(), id -> views.flush());
     Bus.serve(vertx, Address.CACHE_HEALTH, ignored -> unavailableOnError(redis.ping(List.of())

@@ -138,6 +138,28 @@ final class ViewCounter {
         .recover(ViewCounter::unavailable);
   }
 
+  /**
+   * {@code {views: [{postId, viewer}, …]}} → {@code {counts: {"<postId>": {pending, total}}}}: records
+   * many views at once (one script call each, pipelined), as an HTTP node's batch, and answers each
+   * post's counts after the last of its views.
+   */
+  Future<JsonObject> recordBatch(JsonObject body) {
+    JsonArray views = body.getJsonArray(Field.VIEWS, new JsonArray());
+    List<Future<JsonObject>> done = new ArrayList<>(views.size());
+    for (Object view : views) {
+      done.add(record((JsonObject) view));
+    }
+    return Future.all(done).map(all -> {
+      JsonObject counts = new JsonObject();
+      for (int i = 0; i < views.size(); i++) {
+        JsonObject reply = done.get(i).result();
+        counts.put(String.valueOf(views.getJsonObject(i).getLong(Field.POST_ID)), new JsonObject()
+            .put(Field.PENDING, reply.getLong(Field.PENDING)).put(Field.TOTAL, reply.getLong(Field.TOTAL)));
+      }
+      return new JsonObject().put(Field.COUNTS, counts);
+    });
+  }
+
   /** {@code {postIds: [..]}} → {@code {pending: {"<id>": n}, total: {"<id>": n}}}, 0 for posts Redis has no views of. */
   Future<JsonObject> pending(JsonObject body) {
     JsonArray ids = body.getJsonArray(Field.POST_IDS, new JsonArray());

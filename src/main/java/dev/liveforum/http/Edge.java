@@ -25,6 +25,14 @@ final class Edge {
     this.tokens = tokens;
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
+  long timeoutMs() {
+    return timeoutMs;
+  }
+
   /** Asks another role; a failed future has already been answered to the client as a problem. */
   Future<JsonObject> ask(RoutingContext rc, String address, JsonObject body) {
     return ask(rc, address, body, true);

@@ -61,7 +61,7 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("getMe").addHandler(accounts::me);
       builder.getRoute("updateMe").addHandler(accounts::updateMe);
       CachedReads cache = new CachedReads(edge, NearCache.of(vertx));
-      ViewCounts views = new ViewCounts(edge);
+      ViewCounts views = new ViewCounts(vertx, edge);
       ReadRoutes reads = new ReadRoutes(edge, views);
       builder.getRoute("getUser").addHandler(reads::getUser);
       builder.getRoute("listUserPosts").addHandler(reads::userPosts);
