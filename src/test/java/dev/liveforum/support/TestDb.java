@@ -14,7 +14,11 @@ public final class TestDb {
   private TestDb() {}
 
   public static long count(String sql, Object... params) {
-    Config.Db db = TestServices.config().db();
+    return count(TestServices.config().db(), sql, params);
+  }
+
+  /** The first column of the first row of {@code sql} on {@code db} (a count or a sum). */
+  public static long count(Config.Db db, String sql, Object... params) {
     Database.Address a = Database.Address.parse(db.url());
     String url = "jdbc:mariadb://" + a.host() + ":" + a.port() + "/" + a.database();
     try (Connection c = DriverManager.getConnection(url, db.user(), db.password());
