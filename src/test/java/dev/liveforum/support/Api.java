@@ -16,9 +16,15 @@ public final class Api {
   private static final WebClient CLIENT = WebClient.create(CLIENT_VERTX,
       new WebClientOptions().setKeepAlive(true).setFollowRedirects(false), new PoolOptions().setHttp1MaxSize(64));
 
+  private final String host;
   private final int port;
 
   public Api(int port) {
+    this("127.0.0.1", port);
+  }
+
+  public Api(String host, int port) {
+    this.host = host;
     this.port = port;
   }
 
@@ -45,7 +51,7 @@ public final class Api {
 
   public io.vertx.core.Future<Response> sendAsync(HttpMethod method, String path, String token, MultiMap headers,
                                                   Buffer body) {
-    HttpRequest<Buffer> request = CLIENT.request(method, port, "127.0.0.1", path).timeout(30_000);
+    HttpRequest<Buffer> request = CLIENT.request(method, port, host, path).timeout(30_000);
     if (token != null) {
       request.bearerTokenAuthentication(token);
     }

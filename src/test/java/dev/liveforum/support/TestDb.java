@@ -14,7 +14,12 @@ public final class TestDb {
   private TestDb() {}
 
   public static long count(String sql, Object... params) {
-    try (Connection c = connect(); PreparedStatement s = prepare(c, sql, params); ResultSet rs = s.executeQuery()) {
+    return count(TestServices.config().db(), sql, params);
+  }
+
+  /** The first column of the first row of {@code sql} on {@code db} (a count or a sum). */
+  public static long count(Config.Db db, String sql, Object... params) {
+    try (Connection c = connect(db); PreparedStatement s = prepare(c, sql, params); ResultSet rs = s.executeQuery()) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
@@ -24,15 +29,14 @@ public final class TestDb {
 
   /** Writes test data the API has no way to write (yet); returns the rows changed. */
   public static int update(String sql, Object... params) {
-    try (Connection c = connect(); PreparedStatement s = prepare(c, sql, params)) {
+    try (Connection c = connect(TestServices.config().db()); PreparedStatement s = prepare(c, sql, params)) {
       return s.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static Connection connect() throws SQLException {
-    Config.Db db = TestServices.config().db();
+  private static Connection connect(Config.Db db) throws SQLException {
     Database.Address a = Database.Address.parse(db.url());
     return DriverManager.getConnection("jdbc:mariadb://" + a.host() + ":" + a.port() + "/" + a.database(),
         db.user(), db.password());

@@ -32,7 +32,7 @@ public final class TestServices {
   private static final List<Callable<?>> CLEANUPS = new ArrayList<>();
 
   /** Drops this run's database and Redis keys from shared servers; embedded ones vanish by themselves. */
-  static synchronized void cleanUp() {
+  public static synchronized void cleanUp() {
     for (Callable<?> cleanup : CLEANUPS) {
       try {
         cleanup.call();

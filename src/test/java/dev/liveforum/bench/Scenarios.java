@@ -1,0 +1,85 @@
+package dev.liveforum.bench;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
+
+import java.util.List;
+import java.util.function.LongFunction;
+
+/** The scenarios the bench knows, built over its seeded data. */
+final class Scenarios {
+  static final String BARE = "bare";
+  static final String READ_POST = "read-post";
+  static final String HOT_LIST = "hot-list";
+  static final String COMMENT = "comment";
+  static final String LIKE = "like";
+  static final List<String> ALL = List.of(BARE, READ_POST, HOT_LIST, COMMENT, LIKE);
+
+  private final HostAndPort bare;
+  private final HostAndPort forum;
+  private final Seed seed;
+  private final WriteChecks checks;
+  private final int connections;
+
+  Scenarios(HostAndPort bare, HostAndPort forum, Seed seed, WriteChecks checks, int connections) {
+    this.bare = bare;
+    this.forum = forum;
+    this.seed = seed;
+    this.checks = checks;
+    this.connections = connections;
+  }
+
+  Scenario create(String name) {
+    return switch (name) {
+      case BARE -> read(name, bare, n -> "/");
+      case READ_POST -> read(name, forum, n -> "/api/posts/" + pick(seed.few(), n));
+      case HOT_LIST -> read(name, forum, n -> "/api/posts?sort=hot");
+      case COMMENT -> comment();
+      case LIKE -> like();
+      default -> throw new IllegalArgumentException("no scenario named " + name);
+    };
+  }
+
+  /** A guest's GET; connections start at different places of the rotation. */
+  private Scenario read(String name, HostAndPort server, LongFunction<String> path) {
+    return new Scenario(name, server, Request.get(path.apply(0)),
+        (connection, n) -> Request.get(path.apply(connection + n)), Scenario.Check.NONE);
+  }
+
+  /** Users take turns commenting on the few posts; each request is a new comment. */
+  private Scenario comment() {
+    Scenario.Requests requests = (connection, n) -> {
+      long i = n * connections + connection;
+      return Request.send(HttpMethod.POST, "/api/posts/" + pick(seed.few(), i) + "/comments", pick(seed.userTokens(), i),
+          new JsonObject().put("content", "Benchmark comment " + connection + "." + n));
+    };
+    return new Scenario(COMMENT, forum, requests.next(0, 0), requests, checks.comments(seed.few()));
+  }
+
+  /**
+   * Every (user, post) pair belongs to one connection, which walks through its pairs liking them, then
+   * through them again unliking them, and so on: each request changes a like, and no two requests for
+   * one pair are ever in flight at once. The probe is the admin's, outside every connection's pairs.
+   */
+  private Scenario like() {
+    int users = seed.userTokens().size();
+    long pairs = (long) users * seed.posts().size();
+    Scenario.Requests requests = (connection, n) -> {
+      long owned = (pairs - connection + connections - 1) / connections;
+      long pair = connection + (n % owned) * connections;
+      HttpMethod method = (n / owned) % 2 == 0 ? HttpMethod.PUT : HttpMethod.DELETE;
+      return likeOf(method, seed.posts().get((int) (pair / users)), seed.userTokens().get((int) (pair % users)));
+    };
+    return new Scenario(LIKE, forum, likeOf(HttpMethod.PUT, seed.posts().get(0), seed.adminToken()), requests,
+        checks.likes(seed.posts()));
+  }
+
+  private static Request likeOf(HttpMethod method, long post, String token) {
+    return Request.send(method, "/api/posts/" + post + "/like", token, null);
+  }
+
+  private static <T> T pick(List<T> items, long n) {
+    return items.get((int) (n % items.size()));
+  }
+}
