@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("Accounts and sessions over REST")
 class AccountsTest {
   private static final String PASSWORD = "correct horse battery";
-  private static final AtomicInteger SEQ = new AtomicInteger();
 
   private TestNode node;
   private Api api;
@@ -49,9 +49,6 @@ class AccountsTest {
     node.close();
   }
 
-  private static String unique(String base) {
-    return base + SEQ.incrementAndGet() + "_" + TestServices.RUN_ID.substring(0, 5);
-  }
 
   private static JsonObject registration(String username) {
     return new JsonObject().put("username", username).put("email", username.toLowerCase() + "@example.com")

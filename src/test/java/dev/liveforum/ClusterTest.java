@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import static dev.liveforum.support.Forum.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("A cluster of an HTTP node and a persistence/cache node")
 class ClusterTest {
   private static final String PASSWORD = "correct horse battery";
-  private static final AtomicInteger SEQ = new AtomicInteger();
   /** Node A's bus timeout: far below the client's 30 s, so a request that hangs fails as a client timeout. */
   private static final int BUS_TIMEOUT_MS = 2000;
 
@@ -67,9 +67,6 @@ class ClusterTest {
     }
   }
 
-  private static String unique(String base) {
-    return base + SEQ.incrementAndGet() + "_" + TestServices.RUN_ID.substring(0, 5);
-  }
 
   private static JsonObject registration(String username) {
     return new JsonObject().put("username", username).put("email", username.toLowerCase() + "@example.com")

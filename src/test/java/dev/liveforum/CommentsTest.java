@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("Threaded comments over REST")
 class CommentsTest {
   private static final String PASSWORD = "correct horse battery";
-  private static final AtomicInteger SEQ = new AtomicInteger();
 
   private TestNode node;
   private Api api;
@@ -67,9 +67,6 @@ class CommentsTest {
     node.close();
   }
 
-  private static String unique(String base) {
-    return base + SEQ.incrementAndGet() + "_" + TestServices.RUN_ID.substring(0, 5);
-  }
 
   private long newPost(String token) {
     Api.Response r = api.send(HttpMethod.POST, "/api/posts", token, new JsonObject().put("boardId", boardId)

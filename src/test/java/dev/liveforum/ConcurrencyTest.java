@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.Forum.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConcurrencyTest {
   private static final String PASSWORD = "correct horse battery";
   private static final int PARALLEL = 20;
-  private static final AtomicInteger SEQ = new AtomicInteger();
 
   private TestNode node;
   private Api api;
@@ -47,9 +47,6 @@ class ConcurrencyTest {
     node.close();
   }
 
-  private static String unique(String base) {
-    return base + SEQ.incrementAndGet() + "_" + TestServices.RUN_ID.substring(0, 5);
-  }
 
   /** Sends every request before waiting for any answer; the answers come back in the order sent. */
   private List<Api.Response> all(List<JsonObject> bodies, String path) {

@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,9 +117,6 @@ class ImagesTest {
 
   // --- helpers ---
 
-  private static String unique(String base) {
-    return base + SEQ.incrementAndGet() + "_" + TestServices.RUN_ID.substring(0, 5);
-  }
 
   private static String token(JsonObject login) {
     return login.getString("accessToken");

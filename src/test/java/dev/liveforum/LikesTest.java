@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("Likes on posts and comments over REST")
 class LikesTest {
   private static final String PASSWORD = "correct horse battery";
-  private static final AtomicInteger SEQ = new AtomicInteger();
   private static final int CROWD = 50;
 
   private TestNode node;
@@ -67,9 +67,6 @@ class LikesTest {
     node.close();
   }
 
-  private static String unique(String base) {
-    return base + SEQ.incrementAndGet() + "_" + TestServices.RUN_ID.substring(0, 5);
-  }
 
   private long newPost(String token) {
     Api.Response r = api.send(HttpMethod.POST, "/api/posts", token, new JsonObject().put("boardId", boardId)

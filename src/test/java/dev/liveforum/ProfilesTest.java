@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static dev.liveforum.support.Pages.ids;
 import static dev.liveforum.support.Pages.newestFirst;
@@ -33,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("Public profiles")
 class ProfilesTest {
   private static final String PASSWORD = "correct horse battery";
-  private static final AtomicInteger SEQ = new AtomicInteger();
 
   private TestNode node;
   private Api api;
@@ -80,9 +80,6 @@ class ProfilesTest {
     node.close();
   }
 
-  private static String unique(String base) {
-    return base + SEQ.incrementAndGet() + "_" + TestServices.RUN_ID.substring(0, 5);
-  }
 
   /** Inserts a comment as the comment API will (rendered HTML aside); returns its id. */
   private static long comment(long author, long post, Long parent, String content, String deletedAt) {

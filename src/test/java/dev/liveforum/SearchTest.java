@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static dev.liveforum.support.Pages.ids;
 import static dev.liveforum.support.Pages.newestFirst;
@@ -36,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("Searching posts")
 class SearchTest {
   private static final String PASSWORD = "correct horse battery";
-  private static final AtomicInteger SEQ = new AtomicInteger();
 
   private TestNode node;
   private Api api;
@@ -71,9 +71,6 @@ class SearchTest {
     node.close();
   }
 
-  private static String unique(String base) {
-    return base + SEQ.incrementAndGet() + "_" + TestServices.RUN_ID.substring(0, 5);
-  }
 
   private Api.Response search(String query) {
     return api.get("/api/search?" + query);

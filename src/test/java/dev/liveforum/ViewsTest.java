@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import static dev.liveforum.support.Forum.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,9 +87,6 @@ class ViewsTest {
     return TestServices.config().with(Setting.VIEWS_FLUSH_INTERVAL, ms);
   }
 
-  private static String unique(String base) {
-    return base + SEQ.incrementAndGet() + "_" + TestServices.RUN_ID.substring(0, 5);
-  }
 
   private long newPost() {
     return Posts.post(api, authorToken, boardId, "A post to read " + SEQ.incrementAndGet(), "Worth a look.");
