@@ -41,7 +41,7 @@ public class HttpVerticle extends VerticleBase {
     return contract().compose(contract -> {
       contract.getPaths().forEach(path -> QueryExtractor.check(path.getOperations()));
       Uploads uploads = new Uploads(contract, ImageRoutes.UPLOAD, config.http().uploadLimitBytes());
-      RouterBuilder builder = RouterBuilder.create(vertx, contract, uploads.extractor(new QueryExtractor()))
+      RouterBuilder builder = RouterBuilder.create(vertx, CachingContract.of(contract), uploads.extractor(new QueryExtractor()))
           .rootHandler(new RequestLog())
           .rootHandler(new SecurityHeaders());
       if (!config.http().corsOrigins().isEmpty()) {
