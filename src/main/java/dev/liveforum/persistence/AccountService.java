@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -62,7 +61,7 @@ final class AccountService {
     String password = body.getString(Field.PASSWORD, "");
     return pool.preparedQuery(AccountSql.LOGIN_BY_EMAIL).execute(Tuple.of(email))
         .compose(rows -> {
-          Row row = first(rows);
+          Row row = Rows.first(rows);
           return passwords.verify(password, row == null ? null : row.getString("password_hash"))
               .compose(ok -> ok ? Future.succeededFuture(row) : Future.failedFuture(Failure.unauthorized(BAD_LOGIN)));
         })
@@ -81,7 +80,7 @@ final class AccountService {
     var hash = RefreshTokens.hash(body.getString(Field.REFRESH_TOKEN, ""));
     return pool.withTransaction(conn -> conn.preparedQuery(AccountSql.TOKEN_BY_HASH).execute(Tuple.of(hash))
             .<Object>compose(rows -> {
-              Row token = first(rows);
+              Row token = Rows.first(rows);
               if (token == null || token.getValue("revoked_at") != null || token.getBoolean("expired")) {
                 return Future.succeededFuture(Failure.unauthorized(BAD_REFRESH));
               }
@@ -107,7 +106,7 @@ final class AccountService {
     var hash = RefreshTokens.hash(body.getString(Field.REFRESH_TOKEN, ""));
     return pool.withTransaction(conn -> conn.preparedQuery(AccountSql.FAMILY_BY_HASH).execute(Tuple.of(hash))
             .compose(rows -> {
-              Row row = first(rows);
+              Row row = Rows.first(rows);
               return row == null ? Future.succeededFuture()
                   : conn.preparedQuery(AccountSql.REVOKE_FAMILY).execute(Tuple.of(row.getString("family_id")));
             }))
@@ -161,7 +160,7 @@ final class AccountService {
     }
     return conn.preparedQuery(AccountSql.PASSWORD_BY_ID).execute(Tuple.of(userId))
         .compose(rows -> {
-          Row row = first(rows);
+          Row row = Rows.first(rows);
           if (row == null) {
             return Future.failedFuture(Failure.notFound("this account no longer exists"));
           }
@@ -183,11 +182,7 @@ final class AccountService {
       return Future.failedFuture(Failure.badRequest("userId is required"));
     }
     return client.preparedQuery(AccountSql.USER_BY_ID).execute(Tuple.of(id))
-        .compose(rows -> {
-          Row row = first(rows);
-          return row == null ? Future.failedFuture(Failure.notFound("user " + id + " does not exist"))
-              : Future.succeededFuture(row);
-        });
+        .compose(rows -> Rows.one(rows, "user " + id));
   }
 
   private static JsonObject session(Row user, String refreshToken, String family) {
@@ -208,11 +203,6 @@ final class AccountService {
   /** The signed-in user's own view: the public profile plus their email. */
   static JsonObject me(Row row) {
     return publicUser(row).put(Field.EMAIL, row.getString("email"));
-  }
-
-  private static Row first(RowSet<Row> rows) {
-    var it = rows.iterator();
-    return it.hasNext() ? it.next() : null;
   }
 
   private static String normaliseEmail(String email) {

@@ -1,6 +1,5 @@
 package dev.liveforum.support;
 
-import dev.liveforum.persistence.Admins;
 import io.vertx.core.json.JsonObject;
 
 /** Sets up what forum tests need: an admin, boards, users and posts, through the real API. */
@@ -18,14 +17,7 @@ public final class Forum {
   /** For nodes on a database of their own ({@code config}'s). */
   public Forum(Api api, dev.liveforum.launch.Config config) {
     this.api = api;
-    String admin = unique("admin");
-    api.newUser(admin, PASSWORD);
-    try {
-      Admins.makeAdmin(config.db(), admin);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    this.adminToken = api.login(admin.toLowerCase() + "@example.com", PASSWORD).getString("accessToken");
+    this.adminToken = Posts.admin(api, unique("admin"), PASSWORD, config.db());
   }
 
   /** A name no other test of this run uses. */
@@ -39,20 +31,10 @@ public final class Forum {
   }
 
   public long board(String base) {
-    Api.Response r = api.send(io.vertx.core.http.HttpMethod.POST, "/api/boards", adminToken,
-        new JsonObject().put("name", unique(base)).put("description", "about " + base));
-    if (r.status() != 201) {
-      throw new AssertionError("create board: " + r);
-    }
-    return r.json().getLong("id");
+    return Posts.board(api, adminToken, unique(base));
   }
 
   public JsonObject post(String token, long boardId, String title, String content) {
-    Api.Response r = api.send(io.vertx.core.http.HttpMethod.POST, "/api/posts", token,
-        new JsonObject().put("boardId", boardId).put("title", title).put("content", content));
-    if (r.status() != 201) {
-      throw new AssertionError("create post: " + r);
-    }
-    return r.json();
+    return Posts.create(api, token, boardId, title, content);
   }
 }

@@ -1,5 +1,6 @@
 package dev.liveforum.support;
 
+import dev.liveforum.launch.Config;
 import dev.liveforum.persistence.Admins;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -10,9 +11,14 @@ public final class Posts {
 
   /** Registers {@code username}, makes them an admin and signs them in again; returns the access token. */
   public static String admin(Api api, String username, String password) {
+    return admin(api, username, password, TestServices.config().db());
+  }
+
+  /** As {@link #admin(Api, String, String)}, for a node on the database {@code db}. */
+  public static String admin(Api api, String username, String password, Config.Db db) {
     api.newUser(username, password);
     try {
-      Admins.makeAdmin(TestServices.config().db(), username);
+      Admins.makeAdmin(db, username);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -30,11 +36,16 @@ public final class Posts {
 
   /** Creates a post; returns its id. */
   public static long post(Api api, String token, long boardId, String title, String content) {
+    return create(api, token, boardId, title, content).getLong("id");
+  }
+
+  /** Creates a post; returns it as the API answered. */
+  public static JsonObject create(Api api, String token, long boardId, String title, String content) {
     Api.Response r = api.send(HttpMethod.POST, "/api/posts", token,
         new JsonObject().put("boardId", boardId).put("title", title).put("content", content));
     if (r.status() != 201) {
       throw new AssertionError("create post " + title + ": " + r);
     }
-    return r.json().getLong("id");
+    return r.json();
   }
 }
