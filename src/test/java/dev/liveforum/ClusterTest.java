@@ -1,9 +1,13 @@
 package dev.liveforum;
 
+import dev.liveforum.bus.Address;
 import dev.liveforum.launch.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +25,7 @@ import static dev.liveforum.support.Forum.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -119,6 +124,22 @@ class ClusterTest {
 
   @Test
   @Order(2)
+  @DisplayName("a node that says it is up is reached at once: another node's first request to it is answered")
+  void upMeansReachable() {
+    Vertx fromEdge = edge.node.vertx();
+    for (int i = 0; i < 3; i++) {
+      try (TestNode stats = TestNode.clustered("stats", "bridge")) {
+        ReplyException reply = assertThrows(ReplyException.class,
+            () -> fromEdge.eventBus().request(Address.STATS_TODAY, new JsonObject()).await());
+        assertEquals(ReplyFailure.RECIPIENT_FAILURE, reply.failureType(),
+            "the new node's stats role answered (a guest is refused), not " + reply.failureType());
+        assertEquals(401, reply.failureCode());
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("with the persistence/cache node gone, requests through the HTTP node get a prompt 503, not a hang")
   void backendGone() {
     // A session made while B is up, to try me and refresh with once it is gone.

@@ -41,7 +41,8 @@ class ConfigTest {
   @DisplayName("the shipped conf/config.json is valid and runs every role")
   void shippedConfig() {
     Config c = Config.load(Path.of("conf/config.json"), Map.of());
-    assertEquals(List.of("http", "persistence", "cache"), c.roles());
+    assertEquals(Config.ROLES, c.roles());
+    assertEquals(8081, c.bridge().port());
     assertEquals(8080, c.http().port());
   }
 

@@ -1,21 +1,16 @@
 package dev.liveforum;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.launch.Setting;
 import dev.liveforum.support.Api;
-import dev.liveforum.support.TestNode;
+import dev.liveforum.support.NodeProcess;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,13 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The production jar, run the way an operator runs it: {@code java -jar target/liveforum.jar}. */
 @DisplayName("The production jar")
 class ProductionJarIT {
-  private static final Path JAR = Path.of("target", "liveforum.jar");
   private static final String SECRET = "an-operator-chosen-secret-of-32-bytes-or-more";
 
   @Test
   @DisplayName("does not bundle the embedded database or Redis")
   void noEmbeddedServers() throws Exception {
-    try (JarFile jar = new JarFile(JAR.toFile())) {
+    try (JarFile jar = new JarFile(NodeProcess.JAR.toFile())) {
       List<String> embedded = jar.stream().map(e -> e.getName())
           .filter(n -> n.startsWith("ch/vorburger") || n.startsWith("redis/embedded") || n.contains("mariadb-11")
               || n.contains("redis-server"))
@@ -62,77 +56,27 @@ class ProductionJarIT {
 
   @Test
   @DisplayName("runs against a real MariaDB and Redis with settings from the environment")
-  void runsInProduction() throws Exception {
-    Config services = TestServices.config();
-    int port = TestNode.freePort();
-    Map<String, String> env = new HashMap<>();
-    env.put("LIVEFORUM_PROFILE", "prod");
-    env.put("LIVEFORUM_HTTP_PORT", String.valueOf(port));
-    env.put("LIVEFORUM_DB_URL", services.db().url());
-    env.put("LIVEFORUM_DB_USER", services.db().user());
-    env.put("LIVEFORUM_DB_PASSWORD", services.db().password());
-    env.put("LIVEFORUM_REDIS_URL", services.redis().url());
-    env.put("LIVEFORUM_REDIS_KEY_PREFIX", services.redis().keyPrefix() + "jar:");
-    env.put("LIVEFORUM_JWT_SECRET", SECRET);
-    env.put("LIVEFORUM_AUTH_BCRYPT_COST", "4");
-    Process process = start(env);
-    // Drained by a thread so a chatty server never blocks on a full pipe; shown if the test fails.
-    StringBuilder log = new StringBuilder();
-    Thread drain = new Thread(() -> {
-      try {
-        log.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    });
-    drain.start();
-    try {
-      Api api = new Api(port);
-      Api.Response ready = waitReady(api, process);
-      assertEquals(200, ready.status(), ready + "\n" + log);
+  void runsInProduction() {
+    Map<String, String> env = NodeProcess.production(SECRET);
+    // A node of its own, not of a cluster: keys apart from other tests' nodes.
+    env.put(Setting.REDIS_KEY_PREFIX.env(), TestServices.config().redis().keyPrefix() + "jar:");
+    try (NodeProcess process = NodeProcess.start("production-jar", env)) {
+      process.awaitReady();
+      Api api = new Api(process.port);
       JsonObject session = api.newUser("jar_" + TestServices.RUN_ID.substring(0, 8), "a production password");
-      assertEquals(200, api.get("/api/users/me", session.getString("accessToken")).status());
-    } finally {
-      process.destroy();
-      process.waitFor(30, TimeUnit.SECONDS);
-      process.destroyForcibly();
+      assertEquals(200, api.get("/api/users/me", session.getString("accessToken")).status(), process.output());
+      process.stop();
     }
-  }
-
-  private static Api.Response waitReady(Api api, Process process) throws Exception {
-    for (int i = 0; i < 120 && process.isAlive(); i++) {
-      try {
-        Api.Response r = api.get("/health/ready");
-        if (r.status() == 200) {
-          return r;
-        }
-      } catch (Exception notYet) {
-        // the server is still starting
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the jar did not become ready; alive=" + process.isAlive());
   }
 
   private record Run(int exit, String output) {}
 
-  private static Run run(Map<String, String> env, int seconds) throws Exception {
-    Process p = start(env);
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), "the jar should stop by itself");
-    return new Run(p.exitValue(), out);
-  }
-
-  private static Process start(Map<String, String> env) throws Exception {
-    assertTrue(Files.exists(JAR), "run through ./mvnw verify, which builds " + JAR);
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", JAR.toString()).redirectErrorStream(true);
-    pb.environment().keySet().removeIf(k -> k.startsWith("LIVEFORUM_"));
-    pb.environment().put("LIVEFORUM_CONFIG", "does-not-exist.json");
-    pb.environment().putAll(env);
-    if (!env.containsKey("LIVEFORUM_HTTP_PORT")) {
-      pb.environment().put("LIVEFORUM_HTTP_PORT", "0");
+  private static Run run(Map<String, String> env, int seconds) {
+    Map<String, String> withPort = new HashMap<>(env);
+    withPort.put(Setting.HTTP_PORT.env(), "0");
+    try (NodeProcess process = NodeProcess.start("refusing-jar", withPort)) {
+      int exit = process.awaitExit(seconds);
+      return new Run(exit, process.log());
     }
-    return pb.start();
   }
 }

@@ -5,8 +5,11 @@ import dev.liveforum.launch.Config;
 import dev.liveforum.launch.Setting;
 import dev.liveforum.persistence.Database;
 import dev.liveforum.support.Api;
+import dev.liveforum.support.BridgeClient;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,9 @@ class ResilienceTest {
     try (DevServices.EmbeddedMariaDb db = DevServices.startMariaDb(Files.createTempDirectory("lf-db-down"), false)) {
       Config config = TestServices.config()
           .with(Setting.DB_URL, "mysql://127.0.0.1:" + db.port() + "/lf_down")
-          .with(Setting.DB_USER, db.user()).with(Setting.DB_PASSWORD, db.password());
+          .with(Setting.DB_USER, db.user()).with(Setting.DB_PASSWORD, db.password())
+          // A database of its own needs Redis keys of its own: its counts must not mix with the run's.
+          .with(Setting.REDIS_KEY_PREFIX, TestServices.config().redis().keyPrefix() + "dbdown:");
       Database.createIfMissing(config.db());
       try (TestNode node = TestNode.start(config)) {
         Api api = new Api(node.port);
@@ -66,6 +71,35 @@ class ResilienceTest {
       assertEquals(503, ready.status(), ready.toString());
       assertEquals("DOWN", ready.json().getJsonObject("checks").getString("redis"));
       assertEquals("UP", ready.json().getJsonObject("checks").getString("database"));
+    } finally {
+      redis.close();
+    }
+  }
+
+  @Test
+  @DisplayName("with Redis down, realtime events still reach watchers live, unnumbered, and catching up is a 503")
+  void realtimeWithoutRedis() throws Exception {
+    DevServices.EmbeddedRedis redis = DevServices.startRedis();
+    Config config = TestServices.config().with(Setting.REDIS_URL, "redis://127.0.0.1:" + redis.port());
+    try (TestNode node = TestNode.start(config)) {
+      Api api = new Api(node.port);
+      Forum forum = new Forum(api, config);
+      String author = forum.user("rtless");
+      long post = forum.post(author, forum.board("rtless"), "Without Redis", "body").getLong("id");
+      try (BridgeClient watcher = BridgeClient.connect(node.bridgePort)) {
+        watcher.subscribe("post." + post, null);
+        redis.close();
+
+        Api.Response made = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author,
+            new JsonObject().put("content", "still live"));
+        assertEquals(201, made.status(), made.toString());
+        JsonObject event = watcher.event("post." + post, "comment.created");
+        assertEquals(made.json().getLong("id"), event.getJsonObject("data").getLong("commentId"));
+        assertTrue(event.containsKey("seq") && event.getValue("seq") == null, event.encode());
+        Api.Response since = api.get("/api/realtime/post." + post + "?after=0");
+        assertEquals(503, since.status(), since.toString());
+        assertEquals("application/problem+json", since.contentType());
+      }
     } finally {
       redis.close();
     }

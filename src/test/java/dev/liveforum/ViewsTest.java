@@ -174,11 +174,18 @@ class ViewsTest {
     assertEquals(3, read(api, post, null) - 1, "the guest's read is the fourth view");
     assertEquals(0, dbViews(post));
 
-    Api.Response list = api.get("/api/posts?boardId=" + boardId + "&limit=50");
-    assertEquals(200, list.status(), list.toString());
-    JsonObject item = list.json().getJsonArray("items").stream().map(JsonObject.class::cast)
-        .filter(p -> p.getLong("id") == post).findFirst().orElseThrow();
-    assertEquals(4, item.getLong("viewCount"), list.toString());
+    // The guest's view may still wait in the batch of the other HTTP event loop (50 ms), which this
+    // list request may not be served by.
+    long deadline = System.currentTimeMillis() + 2_000;
+    Api.Response list;
+    long shown;
+    do {
+      list = api.get("/api/posts?boardId=" + boardId + "&limit=50");
+      assertEquals(200, list.status(), list.toString());
+      shown = list.json().getJsonArray("items").stream().map(JsonObject.class::cast)
+          .filter(p -> p.getLong("id") == post).findFirst().orElseThrow().getLong("viewCount");
+    } while (shown != 4 && System.currentTimeMillis() < deadline);
+    assertEquals(4, shown, list.toString());
   }
 
   @Test
@@ -226,7 +233,9 @@ class ViewsTest {
       eventually("the 3 views are in the database", () -> dbViews(post) == 3);
       eventually("nothing of the post is left in Redis", () -> pending(post) == 0);
       assertEquals(4, read(api, post, authorToken), "3 flushed + the author's own, none counted twice");
-      assertEquals(3, dbViews(post));
+      // The flusher keeps running, so the author's view reaches the database too: once.
+      eventually("the author's view is flushed as well", () -> dbViews(post) == 4 && pending(post) == 0);
+      assertEquals(4, read(api, post, authorToken), "the same count after the flush");
     }
   }
 

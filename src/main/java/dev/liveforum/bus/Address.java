@@ -65,6 +65,45 @@ public final class Address {
   /** Each HTTP node's in-memory post cache, addressed per node: {@code http.near.invalidate.<nodeId>}. */
   public static final String NEAR_INVALIDATE = "http.near.invalidate";
 
+  // notifications
+  /** Takes a batch of outbox events not yet handed to the notification job queue (a lease, not a removal). */
+  public static final String NOTIFICATION_CLAIM_EVENTS = "persistence.notification.claimEvents";
+  /** Marks outbox events as handed to the job queue. */
+  public static final String NOTIFICATION_EVENTS_FED = "persistence.notification.eventsFed";
+  /** Applies one notification job (a domain event) by the rules, once per event id. */
+  public static final String NOTIFICATION_APPLY = "persistence.notification.apply";
+  public static final String NOTIFICATION_LIST = "persistence.notification.list";
+  public static final String NOTIFICATION_UNREAD_COUNT = "persistence.notification.unreadCount";
+  public static final String NOTIFICATION_READ_ONE = "persistence.notification.read";
+  public static final String NOTIFICATION_READ_ALL = "persistence.notification.readAll";
+  /** The dead-lettered jobs, for admins. */
+  public static final String NOTIFICATION_DEAD_JOBS = "notification.jobs.dead";
+
+  // realtime
+  /** Numbers an event on its channel and keeps it in the channel's backlog (idempotent by event id). */
+  public static final String REALTIME_APPEND = "cache.realtime.append";
+  /** The events of a channel after a sequence number, for a client catching up. */
+  public static final String REALTIME_SINCE = "cache.realtime.since";
+  /** A channel's current sequence number. */
+  public static final String REALTIME_SEQ = "cache.realtime.seq";
+  /** Published to every bridge: someone is typing on a post. */
+  public static final String BRIDGE_TYPING = "bridge.typing";
+  /** Published to every bridge: one bridge's viewer counts per post. */
+  public static final String BRIDGE_PRESENCE = "bridge.presence";
+
+  // statistics
+  /** A range of UTC days' figures computed from the tables, with what a rebuild needs (see stats/Rebuilds). */
+  public static final String PERSISTENCE_STATS_DAYS = "persistence.stats.days";
+  /** All-time totals from the tables, and a day's top posts. */
+  public static final String PERSISTENCE_STATS_SUMMARY = "persistence.stats.summary";
+  public static final String STATS_DAILY = "stats.daily";
+  public static final String STATS_SUMMARY = "stats.summary";
+  /** Today's figures, for an admin who starts watching the {@code stats} channel. */
+  public static final String STATS_TODAY = "stats.today";
+  public static final String STATS_REBUILD = "stats.rebuild";
+  /** Published to every bridge: today's figures, for admins watching the {@code stats} channel. */
+  public static final String BRIDGE_STATS = "bridge.stats";
+
   /**
    * Domain events, published after commit by the outbox relay: {@code event.<aggregate>.<verb>}.
    * Each carries {@link Field#EVENT_ID}, {@link Field#TYPE}, {@link Field#AT} and {@link Field#DATA}.
@@ -85,6 +124,19 @@ public final class Address {
   public static final String COMMENT_UPDATED = "comment.updated";
   public static final String COMMENT_DELETED = "comment.deleted";
   public static final String LIKE_CHANGED = "like.changed";
+  public static final String USER_CREATED = "user.created";
+  /** A batch of post views was added to the database: {@code {batch, day, views}}. */
+  public static final String VIEWS_ADDED = "views.added";
+
+  /** Events the daily statistics count (see stats/Contributions). */
+  public static final java.util.List<String> STATS_EVENTS =
+      java.util.List.of(USER_CREATED, POST_CREATED, POST_DELETED, COMMENT_CREATED, LIKE_CHANGED, VIEWS_ADDED);
+  public static final String NOTIFICATION_CREATED = "notification.created";
+  public static final String NOTIFICATION_READ = "notification.read";
+
+  /** Events after which someone may have to be notified (comments, replies, likes, @mentions). */
+  public static final java.util.Set<String> NOTIFICATION_SOURCES =
+      java.util.Set.of(COMMENT_CREATED, COMMENT_UPDATED, POST_CREATED, POST_UPDATED, LIKE_CHANGED);
 
   /** Events after which a post reads differently (their data names it as {@code postId}, or {@code id}). */
   public static final java.util.List<String> POST_VIEW_CHANGES =

@@ -37,4 +37,17 @@ public final class Failure {
   public static ReplyException unavailable(String message) {
     return of(503, message);
   }
+
+  /**
+   * Throws unless the command's actor, as the HTTP edge verified it ({@link Field#ACTOR_ID},
+   * {@link Field#ACTOR_ROLE}), is an admin: 401 for a guest, 403 for anyone else.
+   */
+  public static void requireAdmin(io.vertx.core.json.JsonObject command, String what) {
+    if (command.getLong(Field.ACTOR_ID) == null) {
+      throw unauthorized("sign in first");
+    }
+    if (!"admin".equals(command.getString(Field.ACTOR_ROLE))) {
+      throw forbidden("only admins may " + what);
+    }
+  }
 }

@@ -80,4 +80,37 @@ public final class Field {
   public static final String WINDOW_SECONDS = "windowSeconds";
   public static final String ALLOWED = "allowed";
   public static final String RETRY_AFTER = "retryAfterSeconds";
+
+  // realtime
+  public static final String CHANNEL = "channel";
+  public static final String EVENT = "event";
+  public static final String SEQ = "seq";
+  public static final String AFTER = "after";
+  public static final String NODE_ID = "nodeId";
+
+  // notifications
+  public static final String UNREAD = "unread";
+  public static final String COUNT = "count";
+
+  // statistics
+  /** A UTC day, {@code YYYY-MM-DD}. */
+  public static final String DAY = "day";
+  public static final String FROM = "from";
+  public static final String TO = "to";
+  public static final String DAYS = "days";
+  /** When a like was given: on a like event, and on the event of its withdrawal. */
+  public static final String LIKED_AT = "likedAt";
+  /** On post.deleted: per day, the posts, comments and likes the deletion took away. */
+  public static final String REMOVED = "removed";
+  public static final String USERS = "users";
+  public static final String POSTS = "posts";
+  public static final String COMMENTS = "comments";
+  public static final String LIKES = "likes";
+  public static final String ACTIVE_USERS = "activeUsers";
+  public static final String ACTIVE_USER_IDS = "activeUserIds";
+  /** Event ids a rebuild's snapshot already holds that may still be on their way to the stats role. */
+  public static final String RECENT_EVENT_IDS = "recentEventIds";
+  public static final String TOTALS = "totals";
+  public static final String TODAY = "today";
+  public static final String TOP_POSTS = "topPosts";
 }

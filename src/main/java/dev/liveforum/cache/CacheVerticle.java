@@ -2,6 +2,7 @@ package dev.liveforum.cache;
 
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Bus;
+import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
@@ -30,21 +31,27 @@ public class CacheVerticle extends VerticleBase {
         .setMaxPoolWaiting(1000)
         .setPoolRecycleTimeout(15_000));
     RedisAPI redis = RedisAPI.api(client);
+    Endpoints endpoints = new Endpoints(vertx);
     RateLimiter limiter = new RateLimiter(redis, config.redis().keyPrefix());
-    Bus.serve(vertx, Address.RATE_LIMIT_HIT, body -> unavailableOnError(limiter.hit(body)));
-    Bus.serve(vertx, Address.RATE_LIMIT_CHECK, body -> unavailableOnError(limiter.check(body)));
+    endpoints.serve(Address.RATE_LIMIT_HIT, body -> unavailableOnError(limiter.hit(body)));
+    endpoints.serve(Address.RATE_LIMIT_CHECK, body -> unavailableOnError(limiter.check(body)));
     ReadCache cache = new ReadCache(redis, config.redis().keyPrefix());
-    Bus.serve(vertx, Address.CACHE_POST_GET, body -> unavailableOnError(cache.getPost(body)));
-    Bus.serve(vertx, Address.CACHE_POST_PUT, body -> unavailableOnError(cache.putPost(body)));
-    Bus.serve(vertx, Address.CACHE_LIST_GET, body -> unavailableOnError(cache.getList(body)));
-    Bus.serve(vertx, Address.CACHE_LIST_PUT, body -> unavailableOnError(cache.putList(body)));
-    Bus.serve(vertx, Address.CACHE_INVALIDATE, body -> unavailableOnError(cache.invalidate(body)));
+    endpoints.serve(Address.CACHE_POST_GET, body -> unavailableOnError(cache.getPost(body)));
+    endpoints.serve(Address.CACHE_POST_PUT, body -> unavailableOnError(cache.putPost(body)));
+    endpoints.serve(Address.CACHE_LIST_GET, body -> unavailableOnError(cache.getList(body)));
+    endpoints.serve(Address.CACHE_LIST_PUT, body -> unavailableOnError(cache.putList(body)));
+    endpoints.serve(Address.CACHE_INVALIDATE, body -> unavailableOnError(cache.invalidate(body)));
+    RealtimeLog log = new RealtimeLog(redis, config.redis().keyPrefix(), config.realtime().backlogSize(),
+        config.realtime().backlogTtlSeconds());
+    endpoints.serve(Address.REALTIME_APPEND, body -> unavailableOnError(log.append(body)));
+    endpoints.serve(Address.REALTIME_SINCE, body -> unavailableOnError(log.since(body)));
+    endpoints.serve(Address.REALTIME_SEQ, body -> unavailableOnError(log.current(body)));
     // Writers through the HTTP edge invalidate before they answer; the domain events cover every other
     // writer (and a lost invalidation request).
     List<String> changes = new java.util.ArrayList<>(Address.POST_VIEW_CHANGES);
     changes.add(Address.POST_CREATED);
     for (String type : changes) {
-      vertx.eventBus().<JsonObject>consumer(Address.event(type), msg -> {
+      endpoints.<JsonObject>listen(Address.event(type), msg -> {
         JsonObject data = msg.body().getJsonObject(Field.DATA);
         cache.invalidate(new JsonObject().put(Field.POST_IDS,
             new JsonArray().add(data.getLong(Field.POST_ID, data.getLong(Field.ID)))));
@@ -53,13 +60,13 @@ public class CacheVerticle extends VerticleBase {
     // The lock outlives a flush that waits the whole bus timeout for persistence, with room to spare.
     ViewCounter views = new ViewCounter(redis, config.redis().keyPrefix(), 2 * config.busTimeoutMs(),
         batch -> Bus.request(vertx, Address.POST_ADD_VIEWS, batch, null, config.busTimeoutMs()));
-    Bus.serve(vertx, Address.VIEW_RECORD, body -> unavailableOnError(views.record(body)));
-    Bus.serve(vertx, Address.VIEW_RECORD_BATCH, body -> unavailableOnError(views.recordBatch(body)));
-    Bus.serve(vertx, Address.VIEW_PENDING, body -> unavailableOnError(views.pending(body)));
+    endpoints.serve(Address.VIEW_RECORD, body -> unavailableOnError(views.record(body)));
+    endpoints.serve(Address.VIEW_RECORD_BATCH, body -> unavailableOnError(views.recordBatch(body)));
+    endpoints.serve(Address.VIEW_PENDING, body -> unavailableOnError(views.pending(body)));
     flushTimer = vertx.setPeriodic(config.viewsFlushIntervalMs(), id -> views.flush());
-    Bus.serve(vertx, Address.CACHE_HEALTH, ignored -> unavailableOnError(redis.ping(List.of())
+    endpoints.serve(Address.CACHE_HEALTH, ignored -> unavailableOnError(redis.ping(List.of())
         .map(pong -> new JsonObject().put("redis", "UP"))));
-    return Future.succeededFuture();
+    return endpoints.ready();
   }
 
   private static <T> Future<T> unavailableOnError(Future<T> work) {

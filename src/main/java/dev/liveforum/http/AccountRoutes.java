@@ -1,5 +1,6 @@
 package dev.liveforum.http;
 
+import dev.liveforum.auth.AccessTokens;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
 import dev.liveforum.launch.Config;

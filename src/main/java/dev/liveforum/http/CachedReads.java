@@ -1,6 +1,7 @@
 package dev.liveforum.http;
 
 import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -43,8 +44,11 @@ final class CachedReads {
       if (cached.succeeded() && cached.result().getJsonObject(Field.VALUE) != null) {
         return Future.succeededFuture(cached.result().getJsonObject(Field.VALUE));
       }
+      // The channel's seq was read before the database: the copy may show events numbered after it
+      // (a client replays those harmlessly) but never lacks one numbered before it.
       return edge.ask(rc, Address.POST_GET, key).onSuccess(post -> {
         if (cached.succeeded()) {
+          post.put(Field.SEQ, cached.result().getLong(Field.SEQ));
           edge.askQuietly(rc, Address.CACHE_POST_PUT, key.copy().put(Field.VALUE, post)
               .put(Field.GENERATION, cached.result().getString(Field.GENERATION)));
         }
@@ -52,18 +56,32 @@ final class CachedReads {
     }).onSuccess(post -> near.put(id, post, readStarted));
   }
 
-  /** The first page of a list is cached for guests; later pages and signed-in readers go to the database. */
+  /**
+   * The first page of a list is cached for guests; later pages and signed-in readers go to the database.
+   * A board's first page carries the board channel's seq, read before the page.
+   */
   Future<JsonObject> list(RoutingContext rc, JsonObject query) {
+    Long boardId = query.getLong(Field.BOARD_ID);
+    String channel = boardId == null || query.getString(Field.CURSOR) != null ? null : Channel.board(boardId);
     if (query.getString(Field.CURSOR) != null || query.getLong(Field.ACTOR_ID) != null) {
-      return edge.ask(rc, Address.POST_LIST, query);
+      if (channel == null) {
+        return edge.ask(rc, Address.POST_LIST, query);
+      }
+      return edge.askQuietly(rc, Address.REALTIME_SEQ, new JsonObject().put(Field.CHANNEL, channel))
+          .transform(seq -> edge.ask(rc, Address.POST_LIST, query)
+              .map(page -> seq.succeeded() ? page.put(Field.SEQ, seq.result().getLong(Field.SEQ)) : page));
     }
     String name = String.join(":", query.getString(Field.SORT, "latest"), query.getString(Field.PERIOD, "week"),
         String.valueOf(query.getValue(Field.BOARD_ID, "all")), String.valueOf(query.getValue(Field.LIMIT, "20")));
-    return edge.askQuietly(rc, Address.CACHE_LIST_GET, new JsonObject().put(Field.KEY, name)).transform(cached -> {
+    JsonObject key = new JsonObject().put(Field.KEY, name).put(Field.CHANNEL, channel);
+    return edge.askQuietly(rc, Address.CACHE_LIST_GET, key).transform(cached -> {
       if (cached.succeeded() && cached.result().getJsonObject(Field.VALUE) != null) {
         return Future.succeededFuture(cached.result().getJsonObject(Field.VALUE));
       }
       return edge.ask(rc, Address.POST_LIST, query).onSuccess(page -> {
+        if (channel != null && cached.succeeded()) {
+          page.put(Field.SEQ, cached.result().getLong(Field.SEQ));
+        }
         if (cached.succeeded()) {
           edge.askQuietly(rc, Address.CACHE_LIST_PUT, new JsonObject().put(Field.VALUE, page)
               .put(Field.GENERATION, cached.result().getString(Field.GENERATION)));

@@ -1,5 +1,6 @@
 package dev.liveforum.http;
 
+import dev.liveforum.auth.AccessTokens;
 import dev.liveforum.bus.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

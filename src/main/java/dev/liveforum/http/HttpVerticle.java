@@ -1,5 +1,7 @@
 package dev.liveforum.http;
 
+import dev.liveforum.auth.AccessTokens;
+import dev.liveforum.bus.Endpoints;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -60,13 +62,21 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("logout").addHandler(accounts::logout);
       builder.getRoute("getMe").addHandler(accounts::me);
       builder.getRoute("updateMe").addHandler(accounts::updateMe);
-      CachedReads cache = new CachedReads(edge, NearCache.of(vertx));
+      Endpoints endpoints = new Endpoints(vertx);
+      CachedReads cache = new CachedReads(edge, NearCache.of(vertx, endpoints));
       ViewCounts views = new ViewCounts(vertx, edge);
       ReadRoutes reads = new ReadRoutes(edge, views);
       builder.getRoute("getUser").addHandler(reads::getUser);
       builder.getRoute("listUserPosts").addHandler(reads::userPosts);
       builder.getRoute("listUserComments").addHandler(reads::userComments);
       builder.getRoute("searchPosts").addHandler(reads::search);
+      builder.getRoute("realtimeSince").addHandler(new RealtimeRoutes(edge)::since);
+      NotificationRoutes notifications = new NotificationRoutes(edge);
+      builder.getRoute("listNotifications").addHandler(notifications::list);
+      builder.getRoute("unreadNotifications").addHandler(notifications::unreadCount);
+      builder.getRoute("readNotification").addHandler(notifications::read);
+      builder.getRoute("readAllNotifications").addHandler(notifications::readAll);
+      builder.getRoute("deadNotificationJobs").addHandler(notifications::deadJobs);
       ForumRoutes forum = new ForumRoutes(edge, cache, views);
       builder.getRoute("listBoards").addHandler(forum::listBoards);
       builder.getRoute("createBoard").addHandler(forum::createBoard);
@@ -90,6 +100,10 @@ public class HttpVerticle extends VerticleBase {
       ImageRoutes images = new ImageRoutes(edge, cache);
       builder.getRoute(ImageRoutes.UPLOAD).addHandler(images::upload);
       builder.getRoute("getImage").addHandler(images::get);
+      StatsRoutes stats = new StatsRoutes(edge);
+      builder.getRoute("statsDaily").addHandler(stats::daily);
+      builder.getRoute("statsSummary").addHandler(stats::summary);
+      builder.getRoute("statsRebuild").addHandler(stats::rebuild);
 
       Router router = builder.createRouter();
       router.get("/health/live").handler(health::live);
@@ -102,7 +116,8 @@ public class HttpVerticle extends VerticleBase {
       server = vertx.createHttpServer(new HttpServerOptions()
           .setCompressionSupported(true)
           .setMaxFormAttributeSize(config.http().bodyLimitBytes()));
-      return server.requestHandler(router).listen(config.http().port(), config.http().host());
+      return endpoints.ready().compose(v -> server.requestHandler(router).listen(config.http().port(),
+          config.http().host()));
     });
   }
 
@@ -113,7 +128,8 @@ public class HttpVerticle extends VerticleBase {
    * {@code /api/openapi.yaml} serves the document as written.
    */
   private Future<OpenAPIContract> contract() {
-    return vertx.fileSystem().readFile(CONTRACT).compose(text -> {
+    // Parsing the YAML takes seconds of CPU on a loaded machine: not on an event loop.
+    return vertx.fileSystem().readFile(CONTRACT).compose(text -> vertx.executeBlocking(() -> {
       JsonObject document = new JsonObject(Json.encode(new Yaml().<Map<String, Object>>load(text.toString())));
       Stream.concat(
               document.getJsonObject("paths").stream()
@@ -124,8 +140,8 @@ public class HttpVerticle extends VerticleBase {
           .map(response -> ((JsonObject) response.getValue()).getJsonObject("content"))
           .filter(content -> content != null)
           .forEach(HttpVerticle::knownMediaTypes);
-      return OpenAPIContract.from(vertx, document);
-    });
+      return document;
+    })).compose(document -> OpenAPIContract.from(vertx, document));
   }
 
   private static void knownMediaTypes(JsonObject content) {

@@ -1,6 +1,7 @@
 package dev.liveforum.http;
 
 import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,14 +44,14 @@ final class NearCache {
   }
 
   /** The node's cache; each HTTP verticle instance calls this and listens for invalidations. */
-  static NearCache of(Vertx vertx) {
+  static NearCache of(Vertx vertx, Endpoints endpoints) {
     NearCache cache = BY_NODE.computeIfAbsent(vertx, NearCache::new);
-    vertx.eventBus().<JsonObject>consumer(Address.NEAR_INVALIDATE + "." + nodeId(vertx), msg -> {
+    endpoints.<JsonObject>listen(Address.NEAR_INVALIDATE + "." + nodeId(vertx), msg -> {
       cache.drop(msg.body().getJsonArray(Field.POST_IDS));
       msg.reply(null);
     });
     for (String type : Address.POST_VIEW_CHANGES) {
-      vertx.eventBus().<JsonObject>consumer(Address.event(type), msg -> {
+      endpoints.<JsonObject>listen(Address.event(type), msg -> {
         JsonObject data = msg.body().getJsonObject(Field.DATA);
         Long id = data.getLong(Field.POST_ID, data.getLong(Field.ID));
         cache.drop(new JsonArray().add(id));

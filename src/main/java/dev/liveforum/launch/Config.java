@@ -18,6 +18,8 @@ import java.util.Map;
 public final class Config {
 
   /** Development-only signing secret: {@code prod} refuses to start with it. */
+  /** The verticle roles a node can run. */
+  public static final List<String> ROLES = List.of("http", "persistence", "cache", "bridge", "notification", "stats");
   static final String DEV_JWT_SECRET = "liveforum-development-secret-do-not-use-in-production";
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int uploadLimitBytes,
@@ -29,6 +31,14 @@ public final class Config {
 
   public record Auth(String jwtSecret, int accessTtlSeconds, int refreshTtlDays, int bcryptCost,
                      int loginLimitPerIp, int loginLimitPerAccount, int loginWindowSeconds) {}
+
+  public record Bridge(String host, int port, List<String> origins, int maxHandlersPerSocket, int maxFrameBytes,
+      int messagesPerSecond, int pingTimeoutSeconds, int typingIntervalMs, int presenceIntervalMs) {}
+
+  public record Realtime(int backlogSize, int backlogTtlSeconds) {}
+
+  public record Notifications(int maxAttempts, int retryDelayMs, int claimTimeoutMs, int groupWindowSeconds,
+      int feedIntervalMs) {}
 
   public record Cluster(boolean enabled, String name, String host, int port, List<String> members, String configFile) {}
 
@@ -104,6 +114,22 @@ public final class Config {
         integer(Setting.HTTP_BODY_LIMIT), integer(Setting.HTTP_UPLOAD_LIMIT), list(Setting.HTTP_CORS_ORIGINS));
   }
 
+  public Bridge bridge() {
+    return new Bridge(string(Setting.BRIDGE_HOST), integer(Setting.BRIDGE_PORT), list(Setting.BRIDGE_ORIGINS),
+        integer(Setting.BRIDGE_MAX_HANDLERS), integer(Setting.BRIDGE_MAX_FRAME), integer(Setting.BRIDGE_MESSAGE_RATE),
+        integer(Setting.BRIDGE_PING_TIMEOUT), integer(Setting.BRIDGE_TYPING_INTERVAL),
+        integer(Setting.BRIDGE_PRESENCE_INTERVAL));
+  }
+
+  public Realtime realtime() {
+    return new Realtime(integer(Setting.REALTIME_BACKLOG), integer(Setting.REALTIME_BACKLOG_TTL));
+  }
+
+  public Notifications notifications() {
+    return new Notifications(integer(Setting.NOTIFY_MAX_ATTEMPTS), integer(Setting.NOTIFY_RETRY_DELAY),
+        integer(Setting.NOTIFY_CLAIM_TIMEOUT), integer(Setting.NOTIFY_LIKE_GROUP), integer(Setting.NOTIFY_FEED_INTERVAL));
+  }
+
   public Db db() {
     return new Db(string(Setting.DB_URL), string(Setting.DB_USER), string(Setting.DB_PASSWORD),
         integer(Setting.DB_POOL_SIZE));
@@ -148,8 +174,8 @@ public final class Config {
       throw invalid(Setting.PROFILE, "expected dev or prod", profile);
     }
     for (String role : roles()) {
-      if (!List.of("http", "persistence", "cache").contains(role)) {
-        throw invalid(Setting.ROLES, "expected a comma list of http, persistence, cache", role);
+      if (!ROLES.contains(role)) {
+        throw invalid(Setting.ROLES, "expected a comma list of " + String.join(", ", ROLES), role);
       }
     }
     String secret = string(Setting.JWT_SECRET);
@@ -178,6 +204,20 @@ public final class Config {
     range(Setting.BUS_TIMEOUT, 100, 600_000);
     range(Setting.VIEWS_FLUSH_INTERVAL, 10, 3_600_000);
     range(Setting.CLUSTER_PORT, 1, 65535);
+    range(Setting.BRIDGE_PORT, 0, 65535);
+    range(Setting.BRIDGE_MAX_HANDLERS, 1, 10_000);
+    range(Setting.BRIDGE_MAX_FRAME, 256, 1024 * 1024);
+    range(Setting.BRIDGE_MESSAGE_RATE, 1, 100_000);
+    range(Setting.BRIDGE_PING_TIMEOUT, 5, 86_400);
+    range(Setting.BRIDGE_TYPING_INTERVAL, 0, 600_000);
+    range(Setting.BRIDGE_PRESENCE_INTERVAL, 50, 60_000);
+    range(Setting.REALTIME_BACKLOG, 1, 100_000);
+    range(Setting.REALTIME_BACKLOG_TTL, 1, 30 * 86_400);
+    range(Setting.NOTIFY_MAX_ATTEMPTS, 1, 100);
+    range(Setting.NOTIFY_RETRY_DELAY, 10, 3_600_000);
+    range(Setting.NOTIFY_CLAIM_TIMEOUT, 100, 3_600_000);
+    range(Setting.NOTIFY_LIKE_GROUP, 0, 30 * 86_400);
+    range(Setting.NOTIFY_FEED_INTERVAL, 10, 600_000);
   }
 
   private void range(Setting s, int min, int max) {

@@ -3,9 +3,12 @@ package dev.liveforum.launch;
 import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
+import dev.liveforum.bridge.BridgeVerticle;
 import dev.liveforum.cache.CacheVerticle;
 import dev.liveforum.http.HttpVerticle;
+import dev.liveforum.notification.NotificationVerticle;
 import dev.liveforum.persistence.PersistenceVerticle;
+import dev.liveforum.stats.StatsVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,8 +60,20 @@ public final class Node {
     if (roles.contains("cache")) {
       chain = chain.compose(v -> vertx.deployVerticle(new CacheVerticle(), options(config, 1)));
     }
+    // The bridge before HTTP: deployments take event loops in turn (twice as many as cores), so on a
+    // 2-core node the bridge gets a loop of its own, and a fan-out to thousands of sockets does not hold
+    // up the persistence replies that the loop after the HTTP instances would otherwise share with it.
+    if (roles.contains("bridge")) {
+      chain = chain.compose(v -> vertx.deployVerticle(new BridgeVerticle(), options(config, 1)));
+    }
     if (roles.contains("http")) {
       chain = chain.compose(v -> vertx.deployVerticle(HttpVerticle::new, options(config, config.http().instances())));
+    }
+    if (roles.contains("notification")) {
+      chain = chain.compose(v -> vertx.deployVerticle(new NotificationVerticle(), options(config, 1)));
+    }
+    if (roles.contains("stats")) {
+      chain = chain.compose(v -> vertx.deployVerticle(new StatsVerticle(), options(config, 1)));
     }
     return chain;
   }

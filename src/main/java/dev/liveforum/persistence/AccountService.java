@@ -1,5 +1,6 @@
 package dev.liveforum.persistence;
 
+import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
@@ -28,11 +29,13 @@ final class AccountService {
   private final Pool pool;
   private final Passwords passwords;
   private final int refreshTtlDays;
+  private final Runnable afterCommit;
 
-  AccountService(Pool pool, Passwords passwords, int refreshTtlDays) {
+  AccountService(Pool pool, Passwords passwords, int refreshTtlDays, Runnable afterCommit) {
     this.pool = pool;
     this.passwords = passwords;
     this.refreshTtlDays = refreshTtlDays;
+    this.afterCommit = afterCommit;
   }
 
   Future<JsonObject> register(JsonObject body) {
@@ -45,9 +48,15 @@ final class AccountService {
     }
     checkPassword(password, Field.PASSWORD);
     return passwords.hash(password)
-        .compose(hash -> pool.preparedQuery(AccountSql.INSERT_USER).execute(Tuple.of(username, email, hash)))
-        .compose(rows -> userById(pool, rows.property(MySQLClient.LAST_INSERTED_ID)))
-        .map(AccountService::publicUser)
+        .compose(hash -> pool.withTransaction(tx -> tx.preparedQuery(AccountSql.INSERT_USER)
+            .execute(Tuple.of(username, email, hash))
+            .compose(rows -> userById(tx, rows.property(MySQLClient.LAST_INSERTED_ID)))
+            .map(AccountService::publicUser)
+            .compose(user -> Outbox.record(tx, Address.USER_CREATED, new JsonObject()
+                .put(Field.ID, user.getLong(Field.ID))
+                .put(Field.USERNAME, user.getString(Field.USERNAME))
+                .put(Field.CREATED_AT, user.getString(Field.CREATED_AT))).map(user))))
+        .onSuccess(ok -> afterCommit.run())
         .recover(t -> Database.isDuplicate(t, "uq_users_username")
             ? Future.failedFuture(Failure.conflict("username '" + username + "' is already taken"))
             : Database.isDuplicate(t, "uq_users_email")

@@ -4,11 +4,13 @@ import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -38,6 +40,7 @@ final class CommentService {
   private final Pool pool;
   private final Cursors cursors;
   private final Runnable afterCommit;
+  private final GroupCommit<NewComment, JsonObject> creates = new GroupCommit<>(this::createAll);
 
   CommentService(Pool pool, Cursors cursors, Runnable afterCommit) {
     this.pool = pool;
@@ -85,8 +88,8 @@ final class CommentService {
           List<Object> params = new ArrayList<>(roots.size() + 1);
           params.add(reader);
           roots.forEach(root -> params.add(root.getLong("id")));
-          String in = " IN (" + "?, ".repeat(roots.size() - 1) + "?)";
-          return pool.preparedQuery(CommentSql.REPLIES + in + CommentSql.REPLIES_ORDER).execute(Tuple.from(params))
+          return pool.preparedQuery(CommentSql.REPLIES + Rows.in(roots.size()) + CommentSql.REPLIES_ORDER)
+              .execute(Tuple.from(params))
               .map(replies -> {
                 List<Row> all = new ArrayList<>(replies.size());
                 replies.forEach(all::add);
@@ -96,35 +99,119 @@ final class CommentService {
         .recover(Database::classify);
   }
 
+  /**
+   * Creates a comment. Comments that arrive while another batch of them is being written go together
+   * into the next transaction ({@link GroupCommit}); each still gets its own answer, its own 404 or 400.
+   */
   Future<JsonObject> create(JsonObject body) {
     Actor actor = Actor.of(body).requireUser();
-    long postId = body.getLong(Field.POST_ID);
-    Long parentId = body.getLong(Field.PARENT_ID);
     String content = checkContent(body.getString(Field.CONTENT));
-    String html = Markdown.toSafeHtml(content);
-    return Transactions.run(pool, tx -> tx.preparedQuery(CommentSql.POST_COUNT_UP).execute(Tuple.of(postId))
-            .compose(r -> r.rowCount() == 0
-                ? Future.failedFuture(Failure.notFound("post " + postId + " does not exist"))
-                : parent(tx, postId, parentId))
-            .compose(parent -> tx.preparedQuery(CommentSql.INSERT).execute(Tuple.of(postId, actor.id(), parentId,
-                    parent == null ? null : parent.rootId(), parent == null ? 0 : parent.depth() + 1, content, html))
-                .map(r -> r.property(MySQLClient.LAST_INSERTED_ID))
-                .compose(id -> tx.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(readerId(actor), id)))
-                .map(Rows::first)
-                .compose(row -> {
-                  JsonObject comment = json(row);
-                  JsonObject event = event(row)
-                      .put("rootId", row.getLong("root_id"))
-                      .put("depth", row.getInteger("depth"))
-                      .put("parentAuthorId", parent == null ? null : parent.authorId())
-                      .put("authorName", row.getString("author_name"))
-                      .put("excerpt", excerpt(content))
-                      .put(Field.CREATED_AT, comment.getString(Field.CREATED_AT))
-                      .put("commentCount", row.getLong("post_comment_count"));
-                  return Outbox.record(tx, Address.COMMENT_CREATED, event).map(comment);
-                })))
-        .onSuccess(ok -> afterCommit.run())
+    return creates.submit(new NewComment(body.getLong(Field.POST_ID), actor.id(), body.getLong(Field.PARENT_ID),
+        content, Markdown.toSafeHtml(content)));
+  }
+
+  private record NewComment(long postId, long authorId, Long parentId, String content, String html) {}
+
+  /** A comment of a batch that passed its checks: where its answer goes, and its parent (null for a root). */
+  private record Valid(int index, NewComment comment, Parent parent) {}
+
+  /**
+   * One transaction for a batch of new comments: parents are read first (unlocked, as a comment row never
+   * goes away while its post exists), then the posts are locked in one statement, in id order, so two
+   * batches never deadlock; each comment is checked, the valid ones inserted together, and each post's
+   * counter and hot rank move once by the number of its new comments. A comment's event carries the
+   * post's count right after it, in the order the comments were inserted.
+   */
+  private Future<List<Future<JsonObject>>> createAll(List<NewComment> batch) {
+    return Transactions.run(pool, tx -> Rows.byId(tx, CommentSql.PARENTS, batch.stream().map(NewComment::parentId), "")
+            .compose(parents -> Rows.byId(tx, CommentSql.POSTS, batch.stream().map(NewComment::postId),
+                    Rows.LOCK_IN_ORDER)
+                .compose(posts -> insert(tx, batch, posts, parents))))
+        .onSuccess(outcomes -> {
+          if (outcomes.stream().anyMatch(Future::succeeded)) {
+            afterCommit.run();
+          }
+        })
         .recover(Database::classify);
+  }
+
+  /** Checks each comment of the batch against its post and parent, then writes the valid ones. */
+  private static Future<List<Future<JsonObject>>> insert(SqlClient tx, List<NewComment> batch, Map<Long, Row> posts,
+                                                         Map<Long, Row> parents) {
+    List<Future<JsonObject>> outcomes = new ArrayList<>(batch.size());
+    List<Valid> valid = new ArrayList<>();
+    for (NewComment c : batch) {
+      try {
+        if (!posts.containsKey(c.postId())) {
+          throw Failure.notFound("post " + c.postId() + " does not exist");
+        }
+        valid.add(new Valid(outcomes.size(), c, parent(c.postId(), c.parentId(), parents.get(c.parentId()))));
+        outcomes.add(null);
+      } catch (ReplyException e) {
+        outcomes.add(Future.failedFuture(e));
+      }
+    }
+    if (valid.isEmpty()) {
+      return Future.succeededFuture(outcomes);
+    }
+    List<Tuple> rows = valid.stream().map(v -> Tuple.of(v.comment().postId(), v.comment().authorId(),
+        v.comment().parentId(), v.parent() == null ? null : v.parent().rootId(),
+        v.parent() == null ? 0 : v.parent().depth() + 1, v.comment().content(), v.comment().html())).toList();
+    Map<Long, Valid> byId = new HashMap<>();
+    return Rows.insertAll(tx, CommentSql.INSERT, CommentSql.ROW, rows)
+        .compose(inserted -> {
+          // A statement's rows get consecutive ids from its LAST_INSERT_ID (the first of them), as MariaDB
+          // and MySQL number the rows of one multi-row insert; checked below against the rows read back.
+          int k = 0;
+          for (RowSet<Row> r : inserted) {
+            long first = r.property(MySQLClient.LAST_INSERTED_ID);
+            for (int i = 0; i < r.rowCount(); i++) {
+              byId.put(first + i, valid.get(k++));
+            }
+          }
+          List<Long> ids = Rows.padded(new ArrayList<>(byId.keySet()));
+          List<Object> params = new ArrayList<>(ids.size() + 1);
+          params.add(0L); // the reader: nobody can have liked a comment that is not committed yet
+          params.addAll(ids);
+          return tx.preparedQuery(CommentSql.CREATED + Rows.in(ids.size()) + " ORDER BY c.id")
+              .execute(Tuple.from(params));
+        })
+        .compose(created -> {
+          Map<Long, Long> counts = new HashMap<>();
+          posts.forEach((id, post) -> counts.put(id, post.getLong("comment_count")));
+          List<Tuple> events = new ArrayList<>(rows.size());
+          if (created.size() != byId.size()) {
+            throw new IllegalStateException("inserted " + byId.size() + " comments, read back " + created.size());
+          }
+          for (Row row : created) { // in the order of their ids, which is the order they were inserted in
+            Valid v = byId.get(row.getLong("id"));
+            if (v.comment().authorId() != row.getLong("author_id") || v.comment().postId() != row.getLong("post_id")) {
+              throw new IllegalStateException("comment " + row.getLong("id") + " is not the one inserted with that id");
+            }
+            JsonObject comment = json(row);
+            JsonObject event = event(row)
+                .put("rootId", row.getLong("root_id"))
+                .put("depth", row.getInteger("depth"))
+                .put("parentAuthorId", v.parent() == null ? null : v.parent().authorId())
+                .put("authorName", row.getString("author_name"))
+                .put("excerpt", excerpt(v.comment().content()))
+                .put(Field.CONTENT, v.comment().content())
+                .put("contentHtml", v.comment().html())
+                .put(Field.CREATED_AT, comment.getString(Field.CREATED_AT))
+                .put("commentCount", counts.merge(row.getLong("post_id"), 1L, Long::sum));
+            events.add(Outbox.row(Address.COMMENT_CREATED, event));
+            outcomes.set(v.index(), Future.succeededFuture(comment));
+          }
+          Map<Long, Long> added = new HashMap<>();
+          counts.forEach((postId, count) -> {
+            if (count > posts.get(postId).getLong("comment_count")) {
+              added.put(postId, count - posts.get(postId).getLong("comment_count"));
+            }
+          });
+          return Rows.updateById(tx, CommentSql.POST_COUNT_ADD, CommentSql.POST_COUNT_ADD_REST, added)
+              .compose(r -> Outbox.recordAll(tx, events));
+        })
+        .map(outcomes);
   }
 
   Future<JsonObject> update(JsonObject body) {
@@ -180,23 +267,25 @@ final class CommentService {
         });
   }
 
-  /** Where a reply goes: its parent must be a live comment of the same post. Null for a root comment. */
-  private static Future<Parent> parent(SqlClient tx, long postId, Long parentId) {
+  /**
+   * Where a reply goes: its parent ({@code row}, null when there is no such comment) must be a live
+   * comment of the same post. Null for a root comment.
+   */
+  private static Parent parent(long postId, Long parentId, Row row) {
     if (parentId == null) {
-      return Future.succeededFuture(null);
+      return null;
     }
-    return tx.preparedQuery(CommentSql.PARENT).execute(Tuple.of(parentId))
-        .compose(rows -> Rows.one(rows, "parent comment " + parentId))
-        .map(row -> {
-          if (row.getLong("post_id") != postId) {
-            throw Failure.badRequest("parentId " + parentId + " is a comment of another post, not of post " + postId);
-          }
-          if (row.getLocalDateTime("deleted_at") != null) {
-            throw Failure.notFound("parent comment " + parentId + " was deleted; reply to another comment");
-          }
-          Long root = row.getLong("root_id");
-          return new Parent(root == null ? parentId : root, row.getInteger("depth"), row.getLong("author_id"));
-        });
+    if (row == null) {
+      throw Failure.notFound("parent comment " + parentId + " does not exist");
+    }
+    if (row.getLong("post_id") != postId) {
+      throw Failure.badRequest("parentId " + parentId + " is a comment of another post, not of post " + postId);
+    }
+    if (row.getLocalDateTime("deleted_at") != null) {
+      throw Failure.notFound("parent comment " + parentId + " was deleted; reply to another comment");
+    }
+    Long root = row.getLong("root_id");
+    return new Parent(root == null ? parentId : root, row.getInteger("depth"), row.getLong("author_id"));
   }
 
   private record Parent(long rootId, int depth, long authorId) {}

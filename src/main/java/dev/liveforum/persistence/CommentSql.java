@@ -28,11 +28,19 @@ interface CommentSql {
   String BY_ID = COLUMNS + ", p.author_id AS post_author_id, p.comment_count AS post_comment_count" + FROM
       + " JOIN posts p ON p.id = c.post_id WHERE c.id = ?";
 
+  /** New comments as they are answered, with their post's author (for events); followed by {@code IN (…)}. */
+  String CREATED = COLUMNS + ", p.author_id AS post_author_id" + FROM + " JOIN posts p ON p.id = c.post_id"
+      + " WHERE c.id";
+
   String POST_EXISTS = "SELECT 1 FROM posts WHERE id = ?";
-  /** The parent of a new reply; no lock: a comment row never goes away while its post exists. */
-  String PARENT = "SELECT post_id, root_id, depth, author_id, deleted_at FROM comments WHERE id = ?";
+  /** Posts that get new comments; followed by {@code IN (…)} and a lock. */
+  String POSTS = "SELECT id, author_id, comment_count FROM posts WHERE id";
+  /** Parents of new replies; no lock: a comment row never goes away while its post exists. */
+  String PARENTS = "SELECT id, post_id, root_id, depth, author_id, deleted_at FROM comments WHERE id";
+  /** Followed by {@link #ROW} per comment. */
   String INSERT = "INSERT INTO comments (post_id, author_id, parent_id, root_id, depth, content, content_html,"
-      + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))";
+      + " created_at, updated_at) VALUES";
+  String ROW = "(?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))";
   String LOCK = "SELECT post_id, author_id, parent_id, deleted_at FROM comments WHERE id = ? FOR UPDATE";
   String UPDATE = "UPDATE comments SET content = ?, content_html = ?, updated_at = UTC_TIMESTAMP(3),"
       + " edited_at = UTC_TIMESTAMP(3) WHERE id = ?";
@@ -41,8 +49,9 @@ interface CommentSql {
       + " updated_at = UTC_TIMESTAMP(3) WHERE id = ?";
 
   /** The counters move in the same statement as the hot rank, which sees their new values. */
-  String POST_COUNT_UP = "UPDATE posts SET comment_count = comment_count + 1, hot_score = " + PostSql.HOT
-      + " WHERE id = ?";
+  /** New comments per post: the number added to each post ({@code CASE id …}) goes between the two. */
+  String POST_COUNT_ADD = "UPDATE posts SET comment_count = comment_count + ";
+  String POST_COUNT_ADD_REST = ", hot_score = " + PostSql.HOT + " WHERE id";
   String POST_COUNT_DOWN = "UPDATE posts SET comment_count = GREATEST(comment_count, 1) - 1, hot_score = "
       + PostSql.HOT + " WHERE id = ?";
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.mysqlclient.MySQLBatchException;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.DatabaseException;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 /** Connecting to MariaDB/MySQL: the reactive pool for requests, JDBC only for schema work. */
 public final class Database {
@@ -104,7 +106,8 @@ public final class Database {
    * Failures the user can act on pass through; an SQL error is a bug (500); anything else means the
    * database could not be reached in time, which the edge reports as 503.
    */
-  public static <T> Future<T> classify(Throwable t) {
+  public static <T> Future<T> classify(Throwable failure) {
+    Throwable t = cause(failure);
     if (t instanceof ReplyException || t instanceof DatabaseException) {
       return Future.failedFuture(t);
     }
@@ -112,6 +115,17 @@ public final class Database {
       return Future.failedFuture(t);
     }
     return Future.failedFuture(Failure.unavailable("the database is unavailable; try again shortly"));
+  }
+
+  /**
+   * What went wrong: a batch ({@code executeBatch}) reports the error of its first failed statement
+   * (a deadlock, a duplicate key…) wrapped in an exception of its own, which says nothing by itself.
+   */
+  static Throwable cause(Throwable t) {
+    if (t instanceof MySQLBatchException batch && !batch.getIterationError().isEmpty()) {
+      return batch.getIterationError().entrySet().stream().min(Map.Entry.comparingByKey()).orElseThrow().getValue();
+    }
+    return t;
   }
 
   public static boolean isDuplicate(Throwable t, String constraint) {
@@ -122,5 +136,19 @@ public final class Database {
   /** DATETIME columns hold UTC; the API speaks ISO-8601 with a Z. */
   public static String iso(LocalDateTime utc) {
     return utc == null ? null : utc.toInstant(ZoneOffset.UTC).toString();
+  }
+
+  /**
+   * Runs {@code work} on one connection at READ COMMITTED: its first statement, if {@code transaction},
+   * opens a transaction that commits when {@code work} succeeds. For the outbox's claimers: at the default
+   * REPEATABLE READ a locking scan of the pending rows also locks the gap after them, so every writer's
+   * outbox INSERT would wait for the claimer's commit; at READ COMMITTED only the rows found are locked.
+   */
+  static <T> Future<T> readCommitted(Pool pool, boolean transaction,
+                                     java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
+    return pool.withConnection(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute()
+        .compose(v -> !transaction ? work.apply(conn) : conn.begin().compose(tx -> work.apply(conn)
+            .compose(result -> tx.commit().map(result),
+                t -> tx.rollback().transform(ignored -> Future.<T>failedFuture(t))))));
   }
 }

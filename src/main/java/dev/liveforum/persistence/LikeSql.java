@@ -5,18 +5,33 @@ package dev.liveforum.persistence;
  * target are serialized and the counter moves exactly when a row of {@code likes} comes or goes.
  */
 interface LikeSql {
-  String LOCK_POST = "SELECT id AS post_id, author_id, like_count, NULL AS deleted_at FROM posts WHERE id = ? FOR UPDATE";
-  String LOCK_COMMENT = "SELECT post_id, author_id, like_count, deleted_at FROM comments WHERE id = ? FOR UPDATE";
+  /** Targets of a batch of likes; followed by {@code IN (…)} and a lock. */
+  String LOCK_POSTS = "SELECT id, id AS post_id, author_id, like_count, NULL AS deleted_at FROM posts WHERE id";
+  String LOCK_COMMENTS = "SELECT id, post_id, author_id, like_count, deleted_at FROM comments WHERE id";
 
-  /** Idempotent on the primary key: a second like of the same target by the same user inserts nothing. */
-  String INSERT = "INSERT IGNORE INTO likes (target_type, target_id, user_id, created_at)"
-      + " VALUES (?, ?, ?, UTC_TIMESTAMP(3))";
-  String DELETE = "DELETE FROM likes WHERE target_type = ? AND target_id = ? AND user_id = ?";
+  /**
+   * Which of some likes exist: followed by {@link #ONE} per like, joined with OR (MariaDB reads a row
+   * constructor {@code IN ((…), …)} with a full index scan, but ORed equalities as ranges of the key).
+   */
+  String EXISTING = "SELECT target_type, target_id, user_id, created_at FROM likes WHERE ";
+  String ONE = "(target_type = ? AND target_id = ? AND user_id = ?)";
 
-  /** The hot rank is set after the counter, in the same statement, so it sees the new count. */
-  String POST_UP = "UPDATE posts SET like_count = like_count + 1, hot_score = " + PostSql.HOT + " WHERE id = ?";
-  String POST_DOWN = "UPDATE posts SET like_count = GREATEST(like_count, 1) - 1, hot_score = " + PostSql.HOT
-      + " WHERE id = ?";
-  String COMMENT_UP = "UPDATE comments SET like_count = like_count + 1 WHERE id = ?";
-  String COMMENT_DOWN = "UPDATE comments SET like_count = GREATEST(like_count, 1) - 1 WHERE id = ?";
+  /**
+   * Followed by {@link #ROW} per like. Idempotent on the primary key: a like that is there already
+   * inserts nothing.
+   */
+  String INSERT = "INSERT IGNORE INTO likes (target_type, target_id, user_id, created_at) VALUES";
+  /** The like's time is set by the application, so its event carries exactly the stored time (statistics). */
+  String ROW = "(?, ?, ?, ?)";
+  /** Followed by {@link #ONE} per like, joined with OR, like {@link #EXISTING}. */
+  String DELETE = "DELETE FROM likes WHERE ";
+
+  /**
+   * Targets' new counts, computed under their locks ({@code CASE id …} goes between the two parts); a
+   * post's hot rank is set after the counter, in the same statement, so it sees the new count.
+   */
+  String SET_POST = "UPDATE posts SET like_count = ";
+  String SET_POST_REST = ", hot_score = " + PostSql.HOT + " WHERE id";
+  String SET_COMMENT = "UPDATE comments SET like_count = ";
+  String SET_COMMENT_REST = " WHERE id";
 }

@@ -1,5 +1,6 @@
 package dev.liveforum.persistence;
 
+import dev.liveforum.bus.Drainer;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,13 +27,16 @@ final class OutboxRelay {
   private static final int BATCH = 500;
   private static final String CLAIM = "SELECT id, address, payload FROM outbox WHERE published_at IS NULL"
       + " ORDER BY id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED";
-  private static final String PURGE =
-      "DELETE FROM outbox WHERE published_at < UTC_TIMESTAMP(3) - INTERVAL 1 DAY LIMIT 10000";
+  /** Followed by {@code IN (…)}: the claimed rows, marked in one statement. */
+  private static final String MARK = "UPDATE outbox SET published_at = UTC_TIMESTAMP(3) WHERE id";
+  /** Published a day ago and fed to notifications, or a week old whatever happened (no notification node ran). */
+  private static final String PURGE = "DELETE FROM outbox WHERE (published_at < UTC_TIMESTAMP(3) - INTERVAL 1 DAY"
+      + " AND notified_at IS NOT NULL) OR created_at < UTC_TIMESTAMP(3) - INTERVAL 7 DAY LIMIT 10000";
 
   private final Vertx vertx;
   private final Pool pool;
-  private boolean running;
-  private boolean again;
+  private final Drainer drainer = new Drainer(() -> pump().map(n -> n == BATCH),
+      t -> log.warn("outbox relay pass failed (rows stay pending): {}", t.getMessage()));
   private long sweepTimer;
   private long purgeTimer;
 
@@ -55,34 +59,22 @@ final class OutboxRelay {
 
   /** Publishes whatever is pending; calls that arrive while a pass runs are folded into one more pass. */
   void kick() {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    again = false;
-    pump().onComplete(ar -> {
-      running = false;
-      if (ar.failed()) {
-        log.warn("outbox relay pass failed (rows stay pending): {}", ar.cause().getMessage());
-      } else if (again || ar.result() == BATCH) {
-        kick();
-      }
-    });
+    drainer.kick();
   }
+
 
   /** One pass: claim, publish and mark a batch. Returns how many events went out. */
   Future<Integer> pump() {
-    return pool.withTransaction(conn -> conn.query(CLAIM).execute().compose(rows -> {
+    return Database.readCommitted(pool, true, conn -> conn.query(CLAIM).execute().compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(0);
       }
-      List<Tuple> ids = new ArrayList<>(rows.size());
+      List<Long> ids = new ArrayList<>(rows.size());
       for (Row row : rows) {
-        ids.add(Tuple.of(row.getLong("id")));
+        ids.add(row.getLong("id"));
       }
-      return conn.preparedQuery("UPDATE outbox SET published_at = UTC_TIMESTAMP(3) WHERE id = ?")
-          .executeBatch(ids)
+      List<Long> params = Rows.padded(ids);
+      return conn.preparedQuery(MARK + Rows.in(params.size())).execute(Tuple.from(params))
           .map(done -> publish(rows));
     }));
   }

@@ -1,7 +1,7 @@
 package dev.liveforum.persistence;
 
 import dev.liveforum.bus.Address;
-import dev.liveforum.bus.Bus;
+import dev.liveforum.bus.Endpoints;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,58 +23,72 @@ public class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Config config = Config.from(config());
-    return Database.migrate(vertx, config.db()).map(migrated -> {
+    Endpoints endpoints = new Endpoints(vertx);
+    return Database.migrate(vertx, config.db()).compose(migrated -> {
       pool = Database.pool(vertx, config.db());
       bcryptWorkers = vertx.createSharedWorkerExecutor("liveforum-bcrypt",
           Math.max(2, Runtime.getRuntime().availableProcessors()));
-      AccountService accounts = new AccountService(pool, new Passwords(bcryptWorkers, config.auth().bcryptCost()),
-          config.auth().refreshTtlDays());
-      Bus.serve(vertx, Address.USER_REGISTER, accounts::register);
-      Bus.serve(vertx, Address.USER_LOGIN, accounts::login);
-      Bus.serve(vertx, Address.USER_GET, accounts::get);
-      Bus.serve(vertx, Address.USER_UPDATE, accounts::update);
-      Bus.serve(vertx, Address.TOKEN_REFRESH, accounts::refresh);
-      Bus.serve(vertx, Address.TOKEN_REVOKE, accounts::revoke);
       relay = new OutboxRelay(vertx, pool);
       relay.start(1000);
+      AccountService accounts = new AccountService(pool, new Passwords(bcryptWorkers, config.auth().bcryptCost()),
+          config.auth().refreshTtlDays(), relay::kick);
+      endpoints.serve(Address.USER_REGISTER, accounts::register);
+      endpoints.serve(Address.USER_LOGIN, accounts::login);
+      endpoints.serve(Address.USER_GET, accounts::get);
+      endpoints.serve(Address.USER_UPDATE, accounts::update);
+      endpoints.serve(Address.TOKEN_REFRESH, accounts::refresh);
+      endpoints.serve(Address.TOKEN_REVOKE, accounts::revoke);
       Cursors cursors = new Cursors(config.auth().jwtSecret());
       BoardService boards = new BoardService(pool, relay::kick);
-      Bus.serve(vertx, Address.BOARD_LIST, boards::list);
-      Bus.serve(vertx, Address.BOARD_GET, boards::get);
-      Bus.serve(vertx, Address.BOARD_CREATE, boards::create);
-      Bus.serve(vertx, Address.BOARD_UPDATE, boards::update);
-      Bus.serve(vertx, Address.BOARD_DELETE, boards::delete);
+      endpoints.serve(Address.BOARD_LIST, boards::list);
+      endpoints.serve(Address.BOARD_GET, boards::get);
+      endpoints.serve(Address.BOARD_CREATE, boards::create);
+      endpoints.serve(Address.BOARD_UPDATE, boards::update);
+      endpoints.serve(Address.BOARD_DELETE, boards::delete);
       PostService posts = new PostService(pool, cursors, relay::kick);
-      Bus.serve(vertx, Address.POST_CREATE, posts::create);
-      Bus.serve(vertx, Address.POST_GET, posts::get);
-      Bus.serve(vertx, Address.POST_UPDATE, posts::update);
-      Bus.serve(vertx, Address.POST_DELETE, posts::delete);
-      Bus.serve(vertx, Address.POST_LIST, posts::list);
-      Bus.serve(vertx, Address.POST_LIKED, posts::liked);
+      endpoints.serve(Address.POST_CREATE, posts::create);
+      endpoints.serve(Address.POST_GET, posts::get);
+      endpoints.serve(Address.POST_UPDATE, posts::update);
+      endpoints.serve(Address.POST_DELETE, posts::delete);
+      endpoints.serve(Address.POST_LIST, posts::list);
+      endpoints.serve(Address.POST_LIKED, posts::liked);
       CommentService comments = new CommentService(pool, cursors, relay::kick);
-      Bus.serve(vertx, Address.COMMENT_LIST, comments::list);
-      Bus.serve(vertx, Address.COMMENT_CREATE, comments::create);
-      Bus.serve(vertx, Address.COMMENT_UPDATE, comments::update);
-      Bus.serve(vertx, Address.COMMENT_DELETE, comments::delete);
+      endpoints.serve(Address.COMMENT_LIST, comments::list);
+      endpoints.serve(Address.COMMENT_CREATE, comments::create);
+      endpoints.serve(Address.COMMENT_UPDATE, comments::update);
+      endpoints.serve(Address.COMMENT_DELETE, comments::delete);
       LikeService likes = new LikeService(pool, relay::kick);
-      Bus.serve(vertx, Address.LIKE_ADD, likes::add);
-      Bus.serve(vertx, Address.LIKE_REMOVE, likes::remove);
-      ViewService views = new ViewService(pool);
-      Bus.serve(vertx, Address.POST_ADD_VIEWS, views::addViews);
+      endpoints.serve(Address.LIKE_ADD, likes::add);
+      endpoints.serve(Address.LIKE_REMOVE, likes::remove);
+      ViewService views = new ViewService(pool, relay::kick);
+      endpoints.serve(Address.POST_ADD_VIEWS, views::addViews);
+      StatsQueries stats = new StatsQueries(pool);
+      endpoints.serve(Address.PERSISTENCE_STATS_DAYS, stats::days);
+      endpoints.serve(Address.PERSISTENCE_STATS_SUMMARY, stats::summary);
       SearchService search = new SearchService(pool, cursors);
-      Bus.serve(vertx, Address.POST_SEARCH, search::search);
+      endpoints.serve(Address.POST_SEARCH, search::search);
       ProfileService profiles = new ProfileService(pool, cursors);
-      Bus.serve(vertx, Address.USER_PROFILE, profiles::profile);
-      Bus.serve(vertx, Address.USER_POSTS, profiles::posts);
-      Bus.serve(vertx, Address.USER_COMMENTS, profiles::comments);
+      endpoints.serve(Address.USER_PROFILE, profiles::profile);
+      endpoints.serve(Address.USER_POSTS, profiles::posts);
+      endpoints.serve(Address.USER_COMMENTS, profiles::comments);
       ImageService images = new ImageService(pool, relay::kick);
-      Bus.serve(vertx, Address.IMAGE_UPLOAD, images::upload);
-      Bus.serve(vertx, Address.IMAGE_GET, images::get);
+      endpoints.serve(Address.IMAGE_UPLOAD, images::upload);
+      endpoints.serve(Address.IMAGE_GET, images::get);
+      NotificationFeed feed = new NotificationFeed(pool);
+      endpoints.serve(Address.NOTIFICATION_CLAIM_EVENTS, feed::claim);
+      endpoints.serve(Address.NOTIFICATION_EVENTS_FED, feed::fed);
+      NotificationService notifications = new NotificationService(pool, cursors, relay::kick,
+          config.notifications().groupWindowSeconds());
+      endpoints.serve(Address.NOTIFICATION_APPLY, notifications::apply);
+      endpoints.serve(Address.NOTIFICATION_LIST, notifications::list);
+      endpoints.serve(Address.NOTIFICATION_UNREAD_COUNT, notifications::unreadCount);
+      endpoints.serve(Address.NOTIFICATION_READ_ONE, notifications::read);
+      endpoints.serve(Address.NOTIFICATION_READ_ALL, notifications::readAll);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
       viewPurgeTimer = vertx.setPeriodic(VIEW_BATCH_PURGE_MS, id -> views.purge());
-      Bus.serve(vertx, Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
+      endpoints.serve(Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
-      return migrated;
+      return endpoints.ready();
     });
   }
 

@@ -43,7 +43,7 @@ final class PostService {
             .map(r -> r.property(MySQLClient.LAST_INSERTED_ID))
             .compose(id -> tx.preparedQuery(PostSql.SET_HOT).execute(Tuple.of(id)).map(id))
             .compose(id -> read(tx, id, actor))
-            .compose(post -> Outbox.record(tx, Address.POST_CREATED, summary(post)).map(post)))
+            .compose(post -> Outbox.record(tx, Address.POST_CREATED, summary(post).put(Field.CONTENT, post.getString(Field.CONTENT))).map(post)))
         .onSuccess(ok -> afterCommit.run())
         .recover(t -> t instanceof io.vertx.sqlclient.DatabaseException e && e.getErrorCode() == FK_MISSING
             ? Future.failedFuture(Failure.notFound("board " + boardId + " does not exist"))
@@ -90,11 +90,13 @@ final class PostService {
     Actor actor = Actor.of(body).requireUser();
     long id = body.getLong(Field.ID);
     return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "delete this post")
-            .compose(row -> tx.preparedQuery(PostSql.DELETE_COMMENT_LIKES).execute(Tuple.of(id))
+            .compose(row -> StatsQueries.beforePostDelete(tx, id).compose(removed -> tx
+                .preparedQuery(PostSql.DELETE_COMMENT_LIKES).execute(Tuple.of(id))
                 .compose(r -> tx.preparedQuery(PostSql.DELETE_POST_LIKES).execute(Tuple.of(id)))
                 .compose(r -> tx.preparedQuery(PostSql.DELETE).execute(Tuple.of(id)))
                 .compose(r -> Outbox.record(tx, Address.POST_DELETED, new JsonObject().put(Field.ID, id)
-                    .put(Field.BOARD_ID, row.getLong("board_id")).put(Field.AUTHOR_ID, row.getLong("author_id"))))))
+                    .put(Field.BOARD_ID, row.getLong("board_id")).put(Field.AUTHOR_ID, row.getLong("author_id"))
+                    .put(Field.REMOVED, removed))))))
         .onSuccess(ok -> afterCommit.run())
         .map(v -> new JsonObject())
         .recover(Database::classify);

@@ -25,7 +25,8 @@ final class Transactions {
   }
 
   private static <T> Future<T> attempt(Pool pool, Function<SqlConnection, Future<T>> work, int n) {
-    return pool.withTransaction(work).recover(t -> {
+    return pool.withTransaction(work).recover(failure -> {
+      Throwable t = Database.cause(failure);
       if (t instanceof DatabaseException e && e.getErrorCode() == DEADLOCK && n < ATTEMPTS) {
         return attempt(pool, work, n + 1);
       }

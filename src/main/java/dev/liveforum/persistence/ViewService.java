@@ -1,5 +1,6 @@
 package dev.liveforum.persistence;
 
+import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
@@ -9,6 +10,8 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +21,11 @@ import java.util.TreeMap;
 final class ViewService {
   private static final Logger log = LoggerFactory.getLogger(ViewService.class);
   private final Pool pool;
+  private final Runnable afterCommit;
 
-  ViewService(Pool pool) {
+  ViewService(Pool pool, Runnable afterCommit) {
     this.pool = pool;
+    this.afterCommit = afterCommit;
   }
 
   /**
@@ -46,11 +51,22 @@ final class ViewService {
     }
     List<Tuple> updates = new ArrayList<>();
     byPost.forEach((id, n) -> updates.add(Tuple.of(n, id)));
+    long total = byPost.values().stream().mapToLong(Long::longValue).sum();
+    // A batch's views belong to the UTC day it is applied on (README "Statistics").
+    LocalDate day = LocalDate.now(ZoneOffset.UTC);
     return pool.withTransaction(tx -> tx.preparedQuery(ViewSql.CLAIM_BATCH).execute(Tuple.of(batch))
             .compose(claimed -> claimed.rowCount() == 0 || updates.isEmpty()
                 ? Future.succeededFuture(new JsonObject().put("applied", claimed.rowCount() == 1).put("posts", 0))
                 : tx.preparedQuery(ViewSql.ADD).executeBatch(updates)
+                    .compose(r -> tx.preparedQuery(StatsSql.ADD_VIEW_DAY).execute(Tuple.of(day, total, total)))
+                    .compose(r -> Outbox.record(tx, Address.VIEWS_ADDED, new JsonObject().put(Field.BATCH, batch)
+                        .put(Field.DAY, day.toString()).put(Field.VIEWS, total)))
                     .map(r -> new JsonObject().put("applied", true).put("posts", updates.size()))))
+        .onSuccess(result -> {
+          if (result.getInteger("posts") > 0) {
+            afterCommit.run();
+          }
+        })
         .recover(Database::classify);
   }
 

@@ -64,7 +64,7 @@ record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, 
         clientLoops, Collections.unmodifiableMap(settings), false);
   }
 
-  private static void setting(String value, Map<Setting, String> settings) {
+  static void setting(String value, Map<Setting, String> settings) {
     int eq = value.indexOf('=');
     String key = eq < 0 ? value : value.substring(0, eq);
     Setting setting = Arrays.stream(Setting.values()).filter(s -> s.key.equals(key)).findFirst().orElse(null);
@@ -87,7 +87,7 @@ record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, 
     return names;
   }
 
-  private static int number(String option, String value, int min, int max) {
+  static int number(String option, String value, int min, int max) {
     try {
       int n = Integer.parseInt(value);
       if (n >= min && n <= max) {

@@ -21,15 +21,23 @@ final class Tally {
   private final Recorder latencyMicros = new Recorder(3);
   private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final LongAdder finished = new LongAdder();
   private final long startNanos = System.nanoTime();
 
   void answered(int status, long nanos) {
     latencyMicros.recordValue(nanos / 1000);
     statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
+    finished.increment();
   }
 
   void failed(Throwable failure) {
     errors.computeIfAbsent(kind(failure), k -> new LongAdder()).increment();
+    finished.increment();
+  }
+
+  /** Requests answered or failed so far. */
+  long count() {
+    return finished.sum();
   }
 
   /** Closes the phase: call once, after its last response. */

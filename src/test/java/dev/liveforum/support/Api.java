@@ -96,6 +96,28 @@ public final class Api {
     }
   }
 
+  /**
+   * Reads {@code path} (a {@code /api/realtime/...} catch-up) until its channel has reached {@code seq}:
+   * events are numbered after the REST call that made them has answered.
+   */
+  public JsonObject awaitSeq(String path, long seq) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    JsonObject last = null;
+    while (System.currentTimeMillis() < deadline) {
+      last = get(path).json();
+      if (last.getLong("seq", 0L) >= seq) {
+        return last;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("seq " + seq + " not reached within 10 s: " + last);
+  }
+
   /** Registers and signs in a new user; returns the login response body. */
   public JsonObject newUser(String username, String password) {
     Response r = post("/api/auth/register", new JsonObject().put("username", username)

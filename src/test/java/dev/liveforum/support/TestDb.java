@@ -27,6 +27,16 @@ public final class TestDb {
     }
   }
 
+  /** The first column of the first row of {@code sql} as text, null when there is no row. */
+  public static String text(String sql, Object... params) {
+    try (Connection c = connect(TestServices.config().db()); PreparedStatement s = prepare(c, sql, params);
+         ResultSet rs = s.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Writes test data the API has no way to write (yet); returns the rows changed. */
   public static int update(String sql, Object... params) {
     try (Connection c = connect(TestServices.config().db()); PreparedStatement s = prepare(c, sql, params)) {
@@ -34,6 +44,11 @@ public final class TestDb {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A connection of the test's own to the run's database, e.g. to hold a lock while something runs. */
+  public static Connection connection() throws SQLException {
+    return connect(TestServices.config().db());
   }
 
   private static Connection connect(Config.Db db) throws SQLException {

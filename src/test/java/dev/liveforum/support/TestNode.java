@@ -12,16 +12,19 @@ import java.util.List;
 /** Starts real LiveForum nodes for tests, through the same {@link Node} the launcher uses. */
 public final class TestNode implements AutoCloseable {
   /** Hazelcast ports for test clusters: from 15701, as the machine's own Hazelcast may hold 5701+. */
-  private static final List<String> MEMBERS = List.of("127.0.0.1:15701", "127.0.0.1:15702", "127.0.0.1:15703",
+  static final List<String> MEMBERS = List.of("127.0.0.1:15701", "127.0.0.1:15702", "127.0.0.1:15703",
       "127.0.0.1:15704", "127.0.0.1:15705", "127.0.0.1:15706", "127.0.0.1:15707", "127.0.0.1:15708");
 
   public final Node node;
   public final int port;
+  /** The realtime bridge's port (SockJS at /eventbus, raw WebSocket at /eventbus/websocket). */
+  public final int bridgePort;
   public final Config config;
 
-  private TestNode(Node node, int port, Config config) {
+  private TestNode(Node node, int port, int bridgePort, Config config) {
     this.node = node;
     this.port = port;
+    this.bridgePort = bridgePort;
     this.config = config;
   }
 
@@ -31,9 +34,28 @@ public final class TestNode implements AutoCloseable {
   }
 
   public static TestNode start(Config config) {
-    int port = freePort();
-    Config c = config.with(Setting.HTTP_PORT, port);
-    return new TestNode(Node.start(c).await(), port, c);
+    // A port found free can be taken by another process before the node binds it: try other ports then.
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      int bridgePort = freePort();
+      Config c = config.with(Setting.HTTP_PORT, port).with(Setting.BRIDGE_PORT, bridgePort);
+      try {
+        return new TestNode(Node.start(c).await(), port, bridgePort, c);
+      } catch (Exception e) {
+        if (attempt == 3 || !portTaken(e)) {
+          throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  private static boolean portTaken(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A clustered node of this test run's cluster, running only {@code roles}. */
@@ -46,11 +68,15 @@ public final class TestNode implements AutoCloseable {
    * with some settings changed, e.g. a shorter bus timeout).
    */
   public static TestNode clustered(Config base, String... roles) {
-    Config c = base
+    return start(clusterMember(base, roles));
+  }
+
+  /** {@code base} as a member of this test run's cluster running only {@code roles}, for nodes in this JVM or another. */
+  public static Config clusterMember(Config base, String... roles) {
+    return base
         .with(Setting.CLUSTER_ENABLED, true)
         .with(Setting.CLUSTER_MEMBERS, new JsonArray(MEMBERS))
         .with(Setting.ROLES, new JsonArray(List.of(roles)));
-    return start(c);
   }
 
   public static int freePort() {

@@ -1,4 +1,4 @@
-package dev.liveforum.http;
+package dev.liveforum.auth;
 
 import dev.liveforum.bus.Field;
 import dev.liveforum.launch.Config;
@@ -75,6 +75,10 @@ public final class AccessTokens implements JWTAuth {
 
   public static String sessionId(User user) {
     return user.attributes().getJsonObject(CLAIMS).getString(SESSION);
+  }
+
+  public static String username(User user) {
+    return user.attributes().getJsonObject(CLAIMS).getString(Field.USERNAME);
   }
 
   public static String role(User user) {

@@ -1,0 +1,77 @@
+package dev.liveforum.bridge;
+
+import dev.liveforum.auth.AccessTokens;
+import dev.liveforum.bus.Endpoints;
+import dev.liveforum.launch.Config;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+
+/**
+ * The realtime bridge: SockJS at {@code /eventbus} (raw WebSocket at {@code /eventbus/websocket}),
+ * speaking the vertx-eventbus bridge protocol, on its own port so a node can run it alone as an edge.
+ */
+public class BridgeVerticle extends VerticleBase {
+  /**
+   * Frames larger than this are cut off by the WebSocket layer itself (or, over SockJS's HTTP transports, by
+   * the body limit with a 413); smaller oversized ones get an error frame.
+   */
+  private static final int WEBSOCKET_FRAME_LIMIT = 1024 * 1024;
+
+  /** SockJS's receiving requests over plain HTTP: {@code /eventbus/<server>/<session>/<transport>}. */
+  private static final String RECEIVING = "/eventbus/[^/.]+/[^/.]+/(?:xhr|xhr_streaming|eventsource|htmlfile|jsonp)";
+
+  private HttpServer server;
+  private Hub hub;
+  private Presence presence;
+  private long idleTimer;
+
+  @Override
+  public Future<?> start() {
+    Config config = Config.from(config());
+    Config.Bridge bridge = config.bridge();
+    AccessTokens tokens = new AccessTokens(vertx, config.auth());
+    hub = new Hub(vertx, config.busTimeoutMs());
+    Endpoints endpoints = new Endpoints(vertx);
+    hub.start(endpoints);
+    presence = new Presence(vertx, hub, bridge.presenceIntervalMs());
+    presence.start(endpoints);
+    long pingTimeoutMs = bridge.pingTimeoutSeconds() * 1000L;
+    idleTimer = vertx.setPeriodic(Math.min(10_000, pingTimeoutMs / 3), id -> hub.closeIdle(pingTimeoutMs));
+
+    Router router = Router.router(vertx);
+    router.route("/eventbus/*").handler(new OriginCheck(bridge.origins()));
+    // SockJS's HTTP transports (xhr-streaming, xhr-polling, eventsource...) send frames as POST bodies, which
+    // the SockJS handler reads only from a BodyHandler; without one every xhr_send fails with a 500. A body
+    // may batch several frames; past the limit it is a 413 before it is read whole.
+    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(16L * bridge.maxFrameBytes()));
+    // SockJS closes the connection after each poll (and after a stream's last byte) without saying so; a
+    // keep-alive client (Node 19+) may then reuse it for its next xhr_send and lose the connection to a reset.
+    router.routeWithRegex(RECEIVING).handler(rc -> {
+      rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+      rc.next();
+    });
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
+            .setRegisterWriteHandler(false))
+        .socketHandler(socket -> new Session(socket, hub, tokens, bridge).start()));
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(bridge.host())
+        .setPort(bridge.port())
+        .setMaxWebSocketFrameSize(WEBSOCKET_FRAME_LIMIT)
+        .setMaxWebSocketMessageSize(WEBSOCKET_FRAME_LIMIT));
+    return endpoints.ready().compose(v -> server.requestHandler(router).listen());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(idleTimer);
+    presence.stop();
+    return hub.stop().eventually(() -> server.close());
+  }
+}

@@ -1,0 +1,223 @@
+package dev.liveforum.bridge;
+
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Bus;
+import dev.liveforum.bus.Channel;
+import dev.liveforum.bus.Endpoints;
+import dev.liveforum.bus.Field;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sockets of one bridge and the channels they watch. Domain events arrive once per bridge (they
+ * are published cluster-wide); each is numbered on its channel through the cache role, then written
+ * to this bridge's watchers, encoded once. Events of one channel go out in the order they arrived.
+ */
+final class Hub {
+  private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+  private final Vertx vertx;
+  private final long busTimeoutMs;
+  private final Map<String, Set<Session>> watchers = new HashMap<>();
+  private final Set<Session> sessions = new HashSet<>();
+  private final Map<String, Future<?>> inOrder = new HashMap<>();
+  /** The last seq this bridge knows per watched channel, which ephemeral events (presence, typing) carry. */
+  private final Map<String, Long> seqs = new HashMap<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private long lastSequencingWarning;
+  /** Figures pushed so far; a watcher's first figures are dropped if a push came while they were read. */
+  private long statsPushes;
+
+  Hub(Vertx vertx, long busTimeoutMs) {
+    this.vertx = vertx;
+    this.busTimeoutMs = busTimeoutMs;
+  }
+
+  /** Listens for the events it delivers; ready with {@code endpoints}. */
+  void start(Endpoints endpoints) {
+    for (String type : ChannelEvents.TYPES) {
+      consumers.add(endpoints.<JsonObject>listen(Address.event(type), msg -> {
+        for (ChannelEvents.Routed routed : ChannelEvents.route(msg.body())) {
+          numberAndDeliver(routed.channel(), msg.body().getString(Field.EVENT_ID), routed.event());
+        }
+      }));
+    }
+    consumers.add(endpoints.<JsonObject>listen(Address.BRIDGE_STATS, msg -> {
+      statsPushes++;
+      deliverEphemeral(Channel.STATS, "stats", msg.body());
+    }));
+    consumers.add(endpoints.<JsonObject>listen(Address.BRIDGE_TYPING, msg -> {
+      String channel = msg.body().getString(Field.CHANNEL);
+      deliverEphemeral(channel, "typing", new JsonObject()
+          .put(Field.USER_ID, msg.body().getLong(Field.USER_ID))
+          .put(Field.USERNAME, msg.body().getString(Field.USERNAME)));
+    }));
+  }
+
+  /** Closes every socket, so their clients reconnect to another node. */
+  Future<Void> stop() {
+    for (Session session : new ArrayList<>(sessions)) {
+      session.close();
+    }
+    List<Future<?>> done = new ArrayList<>();
+    consumers.forEach(c -> done.add(c.unregister()));
+    return Future.join(done).mapEmpty();
+  }
+
+  void opened(Session session) {
+    sessions.add(session);
+  }
+
+  void closed(Session session) {
+    sessions.remove(session);
+    for (String channel : session.channels()) {
+      unsubscribe(session, channel);
+    }
+  }
+
+  /**
+   * Adds a watcher and tells it the channel's current seq ({@code subscribed}), null when Redis cannot
+   * say. A watcher of {@code stats} then gets today's figures, so it need not wait for them to change.
+   */
+  Future<?> subscribe(Session session, Channel channel, Session.Identity who) {
+    watchers.computeIfAbsent(channel.name(), k -> new HashSet<>()).add(session);
+    return Bus.request(vertx, Address.REALTIME_SEQ, new JsonObject().put(Field.CHANNEL, channel.name()), null,
+            busTimeoutMs)
+        .map(r -> r.getLong(Field.SEQ))
+        .otherwise((Long) null)
+        .onSuccess(seq -> {
+          if (seq != null) {
+            seqs.merge(channel.name(), seq, Math::max);
+          }
+          session.write(frame(channel.name(), event("subscribed", seq, new JsonObject())));
+        })
+        .compose(seq -> channel.kind() == Channel.Kind.STATS ? currentFigures(session, who) : Future.succeededFuture());
+  }
+
+  /** Today's figures to one new watcher, unless a push overtook them (it holds newer ones). */
+  private Future<?> currentFigures(Session session, Session.Identity who) {
+    long pushesBefore = statsPushes;
+    JsonObject actor = new JsonObject().put(Field.ACTOR_ID, who.userId()).put(Field.ACTOR_ROLE, who.role());
+    return Bus.request(vertx, Address.STATS_TODAY, actor, null, busTimeoutMs)
+        .onSuccess(figures -> {
+          Set<Session> set = watchers.get(Channel.STATS);
+          if (statsPushes == pushesBefore && set != null && set.contains(session)) {
+            session.write(frame(Channel.STATS, event("stats", null, figures)));
+          }
+        })
+        // No stats node, or it cannot answer now: the next change is pushed as usual.
+        .otherwise((JsonObject) null);
+  }
+
+  void unsubscribe(Session session, String channel) {
+    Set<Session> set = watchers.get(channel);
+    if (set != null && set.remove(session) && set.isEmpty()) {
+      watchers.remove(channel);
+      seqs.remove(channel);
+    }
+  }
+
+  /** Sockets of this bridge watching each post, for presence. */
+  Map<String, Integer> postWatchers() {
+    Map<String, Integer> counts = new HashMap<>();
+    watchers.forEach((channel, set) -> {
+      if (channel.startsWith("post.")) {
+        counts.put(channel, set.size());
+      }
+    });
+    return counts;
+  }
+
+  int sockets() {
+    return sessions.size();
+  }
+
+  /** Closes sockets silent for longer than {@code timeoutMs}. */
+  void closeIdle(long timeoutMs) {
+    long now = System.currentTimeMillis();
+    for (Session session : new ArrayList<>(sessions)) {
+      if (now - session.lastSeen > timeoutMs) {
+        session.close();
+      }
+    }
+  }
+
+  void typing(String channel, Session.Identity who) {
+    vertx.eventBus().publish(Address.BRIDGE_TYPING, new JsonObject().put(Field.CHANNEL, channel)
+        .put(Field.USER_ID, who.userId()).put(Field.USERNAME, who.username()));
+  }
+
+  /** Presence and typing: not numbered, not kept; they carry the channel's current seq. */
+  void deliverEphemeral(String channel, String type, JsonObject data) {
+    Set<Session> set = watchers.get(channel);
+    if (set != null) {
+      write(set, frame(channel, event(type, seqs.get(channel), data)));
+    }
+  }
+
+  private void numberAndDeliver(String channel, String eventId, JsonObject event) {
+    Future<?> previous = inOrder.getOrDefault(channel, Future.succeededFuture());
+    Future<?> next = previous.transform(ignored -> Bus.request(vertx, Address.REALTIME_APPEND,
+            new JsonObject().put(Field.CHANNEL, channel).put(Field.EVENT_ID, eventId).put(Field.EVENT, event), null,
+            busTimeoutMs)
+        .map(r -> r.getLong(Field.SEQ))
+        .recover(t -> {
+          // Without Redis the event still goes out live, unnumbered; catching up is what is lost.
+          warnUnnumbered(t);
+          return Future.succeededFuture(null);
+        })
+        .onSuccess(seq -> {
+          Set<Session> set = watchers.get(channel);
+          if (set == null) {
+            return;
+          }
+          if (seq != null) {
+            seqs.merge(channel, seq, Math::max);
+          }
+          write(set, frame(channel, event.copy().put(Field.SEQ, seq)));
+        }));
+    inOrder.put(channel, next);
+    next.onComplete(ar -> inOrder.remove(channel, next));
+  }
+
+  private void warnUnnumbered(Throwable t) {
+    long now = System.currentTimeMillis();
+    if (now - lastSequencingWarning > 10_000) {
+      lastSequencingWarning = now;
+      log.warn("realtime events go out unnumbered: {}", t.getMessage());
+    }
+  }
+
+  private static void write(Set<Session> set, Buffer frame) {
+    for (Session session : new ArrayList<>(set)) {
+      session.write(frame);
+    }
+  }
+
+  static JsonObject event(String type, Long seq, JsonObject data) {
+    return new JsonObject().put(Field.TYPE, type).put(Field.SEQ, seq).put(Field.AT, Instant.now().toString())
+        .put(Field.DATA, data);
+  }
+
+  /**
+   * The bridge protocol's delivery frame, encoded once for all watchers: each socket writes the same
+   * bytes (a binary frame on the raw WebSocket, as Vert.x's own bridge sends) rather than encoding a
+   * String again.
+   */
+  static Buffer frame(String channel, JsonObject body) {
+    return new JsonObject().put("type", "rec").put("address", channel).put("body", body).toBuffer();
+  }
+}

@@ -1,0 +1,93 @@
+package dev.liveforum.bridge;
+
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Endpoints;
+import dev.liveforum.bus.Field;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Live viewer counts per post across the cluster. Every bridge publishes its own counts each tick
+ * when they changed, and at least every other tick as a heartbeat; a bridge not heard from for three
+ * heartbeats (a dead node) stops counting. Each tick, watchers whose post's total changed get a
+ * {@code presence} event. No Redis involved: the counts live as long as the sockets do.
+ */
+final class Presence {
+  private static final int HEARTBEAT_TICKS = 2;
+  private static final int EXPIRY_HEARTBEATS = 3;
+
+  private record Peer(Map<String, Integer> counts, long seenAt) {}
+
+  private final Vertx vertx;
+  private final Hub hub;
+  private final long tickMs;
+  private final String self = UUID.randomUUID().toString();
+  private final Map<String, Peer> peers = new HashMap<>();
+  private final Map<String, Integer> shown = new HashMap<>();
+  private Map<String, Integer> published = Map.of();
+  private int ticksSincePublished;
+  private long timer;
+  private MessageConsumer<JsonObject> consumer;
+
+  Presence(Vertx vertx, Hub hub, long tickMs) {
+    this.vertx = vertx;
+    this.hub = hub;
+    this.tickMs = tickMs;
+  }
+
+  void start(Endpoints endpoints) {
+    consumer = endpoints.listen(Address.BRIDGE_PRESENCE, msg -> {
+      String from = msg.body().getString(Field.NODE_ID);
+      if (self.equals(from)) {
+        return;
+      }
+      JsonObject counts = msg.body().getJsonObject(Field.COUNTS);
+      if (counts == null) {
+        peers.remove(from);
+      } else {
+        Map<String, Integer> map = new HashMap<>();
+        counts.forEach(e -> map.put(e.getKey(), ((Number) e.getValue()).intValue()));
+        peers.put(from, new Peer(map, System.currentTimeMillis()));
+      }
+    });
+    timer = vertx.setPeriodic(tickMs, id -> tick());
+  }
+
+  /** Tells the others this bridge's viewers are gone (a graceful stop; a crash is noticed by silence). */
+  void stop() {
+    vertx.cancelTimer(timer);
+    consumer.unregister();
+    vertx.eventBus().publish(Address.BRIDGE_PRESENCE, new JsonObject().put(Field.NODE_ID, self));
+  }
+
+  void tick() {
+    Map<String, Integer> mine = hub.postWatchers();
+    if (!mine.equals(published) || ++ticksSincePublished >= HEARTBEAT_TICKS) {
+      JsonObject counts = new JsonObject();
+      mine.forEach(counts::put);
+      vertx.eventBus().publish(Address.BRIDGE_PRESENCE, new JsonObject().put(Field.NODE_ID, self)
+          .put(Field.COUNTS, counts));
+      published = mine;
+      ticksSincePublished = 0;
+    }
+    long deadline = System.currentTimeMillis() - EXPIRY_HEARTBEATS * HEARTBEAT_TICKS * tickMs;
+    peers.values().removeIf(peer -> peer.seenAt() < deadline);
+    shown.keySet().retainAll(mine.keySet());
+    for (Map.Entry<String, Integer> entry : mine.entrySet()) {
+      String channel = entry.getKey();
+      int total = entry.getValue();
+      for (Peer peer : peers.values()) {
+        total += peer.counts().getOrDefault(channel, 0);
+      }
+      if (!Objects.equals(shown.put(channel, total), total)) {
+        hub.deliverEphemeral(channel, "presence", new JsonObject().put("viewers", total));
+      }
+    }
+  }
+}

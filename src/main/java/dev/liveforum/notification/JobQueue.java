@@ -1,0 +1,146 @@
+package dev.liveforum.notification;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Notification jobs on a Redis Stream read by one consumer group: each job goes to one consumer, stays
+ * pending until acknowledged, and a job pending longer than the claim timeout (its consumer died) can be
+ * claimed by another. Jobs that keep failing move to a dead-letter stream. Replies are read as RESP2.
+ */
+final class JobQueue {
+  static final String GROUP = "notifiers";
+  /** Acknowledged jobs are trimmed away once the stream holds about this many. */
+  private static final String MAX_LENGTH = "100000";
+
+  /** One job as read from the stream. */
+  record Job(String streamId, String eventId, String type, JsonObject data) {}
+
+  private final RedisAPI redis;
+  final String jobs;
+  final String dead;
+  private final String attempts;
+
+  JobQueue(RedisAPI redis, String keyPrefix) {
+    this.redis = redis;
+    this.jobs = keyPrefix + "notif:jobs";
+    this.dead = keyPrefix + "notif:dead";
+    this.attempts = keyPrefix + "notif:attempts";
+  }
+
+  /** Creates the stream and the group unless they exist. */
+  Future<Void> create() {
+    return redis.xgroup(List.of("CREATE", jobs, GROUP, "0", "MKSTREAM"))
+        .<Void>mapEmpty()
+        .recover(t -> t.getMessage() != null && t.getMessage().contains("BUSYGROUP")
+            ? Future.succeededFuture() : Future.failedFuture(t));
+  }
+
+  Future<Void> add(JsonObject event) {
+    return redis.xadd(List.of(jobs, "MAXLEN", "~", MAX_LENGTH, "*", "eventId", event.getString("eventId"),
+        "type", event.getString("type"), "data", event.getJsonObject("data", new JsonObject()).encode())).mapEmpty();
+  }
+
+  /** New jobs for {@code consumer}, waiting up to {@code blockMs} for one (on a connection of its own). */
+  static Future<List<Job>> read(RedisAPI connection, String stream, String consumer, int count, int blockMs) {
+    return connection.xreadgroup(List.of("GROUP", GROUP, consumer, "COUNT", String.valueOf(count),
+            "BLOCK", String.valueOf(blockMs), "STREAMS", stream, ">"))
+        .map(r -> r == null || r.size() == 0 ? List.<Job>of() : entries(r.get(0).get(1)));
+  }
+
+  /** Jobs pending for longer than {@code minIdleMs} with any consumer, now {@code consumer}'s. */
+  Future<List<Job>> claimStale(String consumer, long minIdleMs, int count) {
+    return redis.xautoclaim(List.of(jobs, GROUP, consumer, String.valueOf(minIdleMs), "0-0",
+            "COUNT", String.valueOf(count)))
+        .map(r -> entries(r.get(1)));
+  }
+
+  /** Takes a job back for a retry, which also restarts its idle time; empty when it is no longer pending. */
+  Future<List<Job>> claimAgain(String consumer, String streamId) {
+    return redis.xclaim(List.of(jobs, GROUP, consumer, "0", streamId)).map(JobQueue::entries);
+  }
+
+  Future<Void> done(Job job) {
+    return redis.xack(List.of(jobs, GROUP, job.streamId()))
+        .compose(r -> redis.hdel(List.of(attempts, job.streamId()))).mapEmpty();
+  }
+
+  /** Counts a failed try; returns how many there have been. */
+  Future<Integer> failed(Job job) {
+    return redis.hincrby(attempts, job.streamId(), "1").map(Response::toInteger);
+  }
+
+  /** Moves a job that keeps failing to the dead-letter stream. */
+  Future<Void> bury(Job job, int tries, String error) {
+    return redis.xadd(List.of(dead, "MAXLEN", "~", MAX_LENGTH, "*", "streamId", job.streamId(),
+            "eventId", job.eventId(), "type", job.type(), "data", job.data().encode(), "attempts",
+            String.valueOf(tries), "error", error == null ? "" : error, "failedAt", java.time.Instant.now().toString()))
+        .compose(r -> done(job));
+  }
+
+  /** The newest dead-lettered jobs first. */
+  Future<JsonArray> deadJobs(int limit) {
+    return redis.xrevrange(List.of(dead, "+", "-", "COUNT", String.valueOf(limit))).map(r -> {
+      JsonArray out = new JsonArray();
+      for (Response entry : r) {
+        JsonObject job = new JsonObject().put("id", entry.get(0).toString());
+        Response fields = entry.get(1);
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+          String name = fields.get(i).toString();
+          String value = fields.get(i + 1).toString();
+          if (name.equals("data")) {
+            job.put(name, new JsonObject(value));
+          } else if (name.equals("attempts")) {
+            job.put(name, Integer.parseInt(value));
+          } else {
+            job.put(name, value);
+          }
+        }
+        out.add(job);
+      }
+      return out;
+    });
+  }
+
+  private static List<Job> entries(Response list) {
+    List<Job> out = new ArrayList<>();
+    if (list == null) {
+      return out;
+    }
+    for (Response entry : list) {
+      if (entry == null || entry.size() < 2 || entry.get(1) == null) {
+        continue; // deleted meanwhile
+      }
+      String eventId = null;
+      String type = null;
+      JsonObject data = null;
+      Response fields = entry.get(1);
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        String value = fields.get(i + 1).toString();
+        switch (fields.get(i).toString()) {
+          case "eventId" -> eventId = value;
+          case "type" -> type = value;
+          case "data" -> data = parse(value);
+          default -> { }
+        }
+      }
+      out.add(new Job(entry.get(0).toString(), eventId, type, data));
+    }
+    return out;
+  }
+
+  /** Junk in the stream becomes a job without data, which fails and is dead-lettered like any other. */
+  private static JsonObject parse(String value) {
+    try {
+      return new JsonObject(value);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

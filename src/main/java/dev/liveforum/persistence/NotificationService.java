@@ -1,0 +1,313 @@
+package dev.liveforum.persistence;
+
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Failure;
+import dev.liveforum.bus.Field;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Notifications in the database: applying a job (one domain event) by the rules, and the owner's
+ * reads and read marks. Every change records {@code notification.created} or {@code notification.read}
+ * in the outbox, which the bridge delivers on the owner's {@code user.<id>} channel.
+ */
+final class NotificationService {
+  static final String COMMENT = "comment";
+  static final String REPLY = "reply";
+  static final String LIKE = "like";
+  static final String MENTION = "mention";
+  private static final int MAX_MENTIONS = 10;
+  private static final Pattern MENTION_PATTERN = Pattern.compile("(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_])");
+
+  /** Someone to tell, and what: {@code once} names what they are told about at most once (null: no such rule). */
+  private record Candidate(long userId, String type, Long commentId, String targetType, Long targetId, String once) {}
+
+  private final Pool pool;
+  private final Cursors cursors;
+  private final Runnable afterCommit;
+  private final int groupWindowSeconds;
+
+  NotificationService(Pool pool, Cursors cursors, Runnable afterCommit, int groupWindowSeconds) {
+    this.pool = pool;
+    this.cursors = cursors;
+    this.afterCommit = afterCommit;
+    this.groupWindowSeconds = groupWindowSeconds;
+  }
+
+  /**
+   * Applies one job: {@code {eventId, type, data}}. Replies {@code {applied: n}} (notifications created or
+   * joined), 0 for an event seen before: a replayed job changes nothing.
+   */
+  Future<JsonObject> apply(JsonObject job) {
+    String type = job.getString(Field.TYPE);
+    JsonObject data = job.getJsonObject(Field.DATA);
+    if (type == null || data == null || job.getString(Field.EVENT_ID) == null) {
+      return Future.failedFuture(Failure.badRequest("a job needs eventId, type and data"));
+    }
+    if (!Address.NOTIFICATION_SOURCES.contains(type)) {
+      return Future.succeededFuture(new JsonObject().put("applied", 0));
+    }
+    List<Candidate> candidates;
+    long actor;
+    long postId;
+    try {
+      actor = type.equals(Address.LIKE_CHANGED) ? data.getLong(Field.USER_ID) : data.getLong(Field.AUTHOR_ID);
+      postId = type.startsWith("post.") ? data.getLong(Field.ID) : data.getLong(Field.POST_ID);
+      candidates = candidates(type, data);
+    } catch (NullPointerException | ClassCastException e) {
+      return Future.failedFuture(Failure.badRequest("job " + job.getString(Field.EVENT_ID) + " (" + type
+          + ") lacks the fields its rules need"));
+    }
+    int[] applied = {0};
+    return Transactions.run(pool, tx -> tx.preparedQuery(NotificationSql.JOB_ONCE)
+            .execute(Tuple.of(job.getString(Field.EVENT_ID)))
+            .compose(first -> first.rowCount() == 0 ? Future.succeededFuture()
+                : tx.preparedQuery(NotificationSql.POST_EXISTS).execute(Tuple.of(postId)).compose(post -> {
+                  if (post.size() == 0) {
+                    return Future.succeededFuture(); // the post is gone, and with it what there was to tell
+                  }
+                  return mentioned(tx, type, data).compose(mentions -> {
+                    Future<Void> chain = Future.succeededFuture();
+                    for (Candidate c : withMentions(candidates, mentions, type, data)) {
+                      if (c.userId() != actor) {
+                        chain = chain.compose(v -> tell(tx, c, actor, postId, data)
+                            .map(told -> {
+                              applied[0] += told ? 1 : 0;
+                              return null;
+                            }));
+                      }
+                    }
+                    return chain;
+                  });
+                })))
+        .onSuccess(v -> {
+          if (applied[0] > 0) {
+            afterCommit.run();
+          }
+        })
+        .map(v -> new JsonObject().put("applied", applied[0]))
+        .recover(Database::classify);
+  }
+
+  /** The rules, mentions aside: one candidate per recipient, the first rule that names them wins. */
+  private static List<Candidate> candidates(String type, JsonObject data) {
+    List<Candidate> out = new ArrayList<>();
+    switch (type) {
+      case Address.COMMENT_CREATED -> {
+        long comment = data.getLong(Field.COMMENT_ID);
+        if (data.getLong(Field.PARENT_ID) != null && data.getLong("parentAuthorId") != null) {
+          out.add(new Candidate(data.getLong("parentAuthorId"), REPLY, comment, null, null, null));
+        }
+        out.add(new Candidate(data.getLong("postAuthorId"), COMMENT, comment, null, null, null));
+      }
+      case Address.LIKE_CHANGED -> {
+        if (data.getBoolean(Field.LIKED)) {
+          String target = data.getString(Field.TARGET_TYPE);
+          long id = data.getLong(Field.TARGET_ID);
+          out.add(new Candidate(data.getLong("targetAuthorId"), LIKE, target.equals("comment") ? id : null, target, id,
+              "like:" + target + ":" + id + ":" + data.getLong(Field.USER_ID)));
+        }
+      }
+      default -> {
+        // post.created, post.updated, comment.updated: mentions only
+      }
+    }
+    return out;
+  }
+
+  private static List<Candidate> withMentions(List<Candidate> candidates, List<Long> mentioned, String type,
+                                              JsonObject data) {
+    Map<Long, Candidate> byUser = new LinkedHashMap<>();
+    for (Candidate c : candidates) {
+      byUser.putIfAbsent(c.userId(), c);
+    }
+    boolean onPost = type.startsWith("post.");
+    Long comment = onPost ? null : data.getLong(Field.COMMENT_ID);
+    String once = "mention:" + (onPost ? "post:" + data.getLong(Field.ID) : "comment:" + comment);
+    for (Long user : mentioned) {
+      byUser.putIfAbsent(user, new Candidate(user, MENTION, comment, null, null, once));
+    }
+    return new ArrayList<>(byUser.values());
+  }
+
+  /** Ids of the users @mentioned in the event's text (at most ten names are looked at). */
+  private static Future<List<Long>> mentioned(SqlClient tx, String type, JsonObject data) {
+    if (type.equals(Address.LIKE_CHANGED)) {
+      return Future.succeededFuture(List.of());
+    }
+    Set<String> names = mentions(data.getString(Field.CONTENT, "") + " "
+        + (type.startsWith("post.") ? data.getString(Field.TITLE, "") : ""));
+    if (names.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String marks = String.join(", ", Collections.nCopies(names.size(), "?"));
+    return tx.preparedQuery(String.format(NotificationSql.USERS_NAMED, marks)).execute(Tuple.wrap(new ArrayList<>(names)))
+        .map(rows -> {
+          List<Long> ids = new ArrayList<>();
+          rows.forEach(r -> ids.add(r.getLong("id")));
+          return ids;
+        });
+  }
+
+  static Set<String> mentions(String text) {
+    Set<String> names = new LinkedHashSet<>();
+    Matcher m = MENTION_PATTERN.matcher(text);
+    while (m.find() && names.size() < MAX_MENTIONS) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  /** Creates (or, for a like, joins) the candidate's notification; false when a once-rule says it was told already. */
+  private Future<Boolean> tell(SqlClient tx, Candidate c, long actor, long postId, JsonObject data) {
+    Future<Boolean> fresh = c.once() == null ? Future.succeededFuture(true)
+        : tx.preparedQuery(NotificationSql.ONCE).execute(Tuple.of(c.userId(), c.once())).map(r -> r.rowCount() == 1);
+    return fresh.compose(go -> {
+      if (!go) {
+        return Future.succeededFuture(false);
+      }
+      Future<Long> id = c.type().equals(LIKE)
+          ? tx.preparedQuery(NotificationSql.LIKE_GROUP)
+              .execute(Tuple.of(c.userId(), c.targetType(), c.targetId(), groupWindowSeconds))
+              .compose(rows -> {
+                Row group = Rows.first(rows);
+                return group == null ? insert(tx, c, actor, postId, data)
+                    : tx.preparedQuery(NotificationSql.JOIN_GROUP).execute(Tuple.of(actor, group.getLong("id")))
+                        .map(group.getLong("id"));
+              })
+          : commentGone(tx, c).compose(gone -> gone ? Future.succeededFuture(null) : insert(tx, c, actor, postId, data));
+      return id.compose(notification -> notification == null ? Future.succeededFuture(false)
+          : announce(tx, notification, c.userId()).map(true));
+    });
+  }
+
+  /** A comment deleted before its job ran (with its post, cascading) leaves nothing to point at. */
+  private static Future<Boolean> commentGone(SqlClient tx, Candidate c) {
+    return c.commentId() == null ? Future.succeededFuture(false)
+        : tx.preparedQuery(NotificationSql.COMMENT_EXISTS).execute(Tuple.of(c.commentId())).map(r -> r.size() == 0);
+  }
+
+  private static Future<Long> insert(SqlClient tx, Candidate c, long actor, long postId, JsonObject data) {
+    String excerpt = data.getString("excerpt", data.getString(Field.TITLE, ""));
+    if (excerpt.length() > 300) {
+      excerpt = excerpt.substring(0, 300);
+    }
+    return tx.preparedQuery(NotificationSql.INSERT).execute(Tuple.of(c.userId(), c.type(), actor, postId,
+            c.commentId(), c.targetType(), c.targetId(), excerpt))
+        .map(r -> r.property(io.vertx.mysqlclient.MySQLClient.LAST_INSERTED_ID));
+  }
+
+  /** Records {@code notification.created} with the notification as its owner lists it and their unread count. */
+  private static Future<Void> announce(SqlClient tx, long notification, long owner) {
+    return tx.preparedQuery(NotificationSql.BY_ID).execute(Tuple.of(notification))
+        .compose(rows -> unread(tx, owner).compose(count -> Outbox.record(tx, Address.NOTIFICATION_CREATED,
+            new JsonObject().put(Field.USER_ID, owner).put(Field.UNREAD, count)
+                .put("notification", json(Rows.first(rows))))));
+  }
+
+  private static Future<Long> unread(SqlClient tx, long owner) {
+    return tx.preparedQuery(NotificationSql.UNREAD_COUNT).execute(Tuple.of(owner))
+        .map(rows -> Rows.first(rows).getLong("n"));
+  }
+
+  /** The actor's notifications, newest first; {@code unread: true} for unread ones only. */
+  Future<JsonObject> list(JsonObject body) {
+    Actor actor = Actor.of(body).requireUser();
+    int limit = PostService.pageSize(body);
+    boolean unreadOnly = body.getBoolean(Field.UNREAD, false);
+    JsonObject at = cursors.decode(body.getString(Field.CURSOR));
+    if (at != null && (!"notifications".equals(at.getString("list")) || at.getLong("user", -1L).longValue() != actor.id().longValue()
+        || at.getBoolean("unread", false) != unreadOnly)) {
+      throw Failure.badRequest("cursor belongs to another list: use the nextCursor of this list's previous page");
+    }
+    long before = at == null ? Long.MAX_VALUE : at.getLong(Field.ID);
+    return pool.preparedQuery(unreadOnly ? NotificationSql.LIST_UNREAD : NotificationSql.LIST)
+        .execute(Tuple.of(actor.id(), before, limit + 1))
+        .map(rows -> Rows.page(rows, limit, NotificationService::json, last -> cursors.encode(new JsonObject()
+            .put("list", "notifications").put("user", actor.id()).put("unread", unreadOnly)
+            .put(Field.ID, last.getLong("id")))))
+        .recover(Database::classify);
+  }
+
+  Future<JsonObject> unreadCount(JsonObject body) {
+    Actor actor = Actor.of(body).requireUser();
+    return unread(pool, actor.id()).map(n -> new JsonObject().put(Field.COUNT, n)).recover(Database::classify);
+  }
+
+  /** Marks one of the actor's notifications read; someone else's is a 404, as if it did not exist. */
+  Future<JsonObject> read(JsonObject body) {
+    Actor actor = Actor.of(body).requireUser();
+    long id = body.getLong(Field.ID);
+    return Transactions.run(pool, tx -> tx.preparedQuery(NotificationSql.OWNER).execute(Tuple.of(id))
+            .compose(rows -> {
+              Row row = Rows.first(rows);
+              if (row == null || row.getLong("user_id") != actor.id().longValue()) {
+                return Future.failedFuture(Failure.notFound("notification " + id + " does not exist"));
+              }
+              return tx.preparedQuery(NotificationSql.READ_ONE).execute(Tuple.of(id, actor.id()))
+                  .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
+                      : readMark(tx, actor.id(), new JsonArray().add(id)).map(true));
+            }))
+        .onSuccess(changed -> {
+          if (changed) {
+            afterCommit.run();
+          }
+        })
+        .map(changed -> new JsonObject())
+        .recover(Database::classify);
+  }
+
+  Future<JsonObject> readAll(JsonObject body) {
+    Actor actor = Actor.of(body).requireUser();
+    return Transactions.run(pool, tx -> tx.preparedQuery(NotificationSql.READ_ALL).execute(Tuple.of(actor.id()))
+            .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
+                : readMark(tx, actor.id(), null).map(true)))
+        .onSuccess(changed -> {
+          if (changed) {
+            afterCommit.run();
+          }
+        })
+        .map(changed -> new JsonObject())
+        .recover(Database::classify);
+  }
+
+  /** {@code notification.read}: these ids (null: all) are read now, and the unread count after. */
+  private static Future<Void> readMark(SqlClient tx, long owner, JsonArray ids) {
+    return unread(tx, owner).compose(count -> Outbox.record(tx, Address.NOTIFICATION_READ, new JsonObject()
+        .put(Field.USER_ID, owner).put("ids", ids).put("all", ids == null).put(Field.UNREAD, count)));
+  }
+
+  static JsonObject json(Row row) {
+    long post = row.getLong("post_id");
+    Long comment = row.getLong("comment_id");
+    return new JsonObject()
+        .put(Field.ID, row.getLong("id"))
+        .put(Field.TYPE, row.getString("type"))
+        .put("read", row.getLocalDateTime("read_at") != null)
+        .put("actor", new JsonObject().put(Field.ID, row.getLong("actor_id")).put(Field.USERNAME, row.getString("actor_name")))
+        .put("others", row.getInteger("actor_count") - 1)
+        .put(Field.POST_ID, post)
+        .put("postTitle", row.getString("post_title"))
+        .put(Field.COMMENT_ID, comment)
+        .put(Field.TARGET_TYPE, row.getString("target_type"))
+        .put("excerpt", row.getString("excerpt"))
+        .put("link", "/posts/" + post + (comment == null ? "" : "#comment-" + comment))
+        .put(Field.CREATED_AT, Database.iso(row.getLocalDateTime("created_at")))
+        .put("updatedAt", Database.iso(row.getLocalDateTime("updated_at")));
+  }
+}

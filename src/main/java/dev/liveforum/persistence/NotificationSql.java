@@ -1,0 +1,40 @@
+package dev.liveforum.persistence;
+
+/** SQL of notifications and of feeding outbox events to the notification job queue. */
+interface NotificationSql {
+  /**
+   * Leases a batch of events not yet fed to feeder {@code ?} for {@code ?} seconds. An UPDATE, not a
+   * SELECT … SKIP LOCKED: the relay holds its rows locked while it publishes them, and a feeder woken by
+   * that publication should wait the moment until the relay commits rather than skip them.
+   */
+  String LEASE_EVENTS = "UPDATE outbox SET notify_token = ?, notify_lease = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
+      + " WHERE notified_at IS NULL AND (notify_lease IS NULL OR notify_lease < UTC_TIMESTAMP(3)) ORDER BY id LIMIT ?";
+  String LEASED = "SELECT id, payload FROM outbox WHERE notify_token = ? AND notified_at IS NULL ORDER BY id";
+  String FED = "UPDATE outbox SET notified_at = UTC_TIMESTAMP(3), notify_lease = NULL WHERE id = ?";
+
+  String JOB_ONCE = "INSERT IGNORE INTO notification_jobs (event_id, applied_at) VALUES (?, UTC_TIMESTAMP(3))";
+  String ONCE = "INSERT IGNORE INTO notification_once (user_id, once_key) VALUES (?, ?)";
+  String POST_EXISTS = "SELECT id FROM posts WHERE id = ? LOCK IN SHARE MODE";
+  String COMMENT_EXISTS = "SELECT id FROM comments WHERE id = ? LOCK IN SHARE MODE";
+  String USERS_NAMED = "SELECT id FROM users WHERE username IN (%s)";
+  String INSERT = "INSERT INTO notifications (user_id, type, actor_id, post_id, comment_id, target_type, target_id,"
+      + " excerpt, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))";
+  /** An unread like notification of the same target, recent enough to join. */
+  String LIKE_GROUP = "SELECT id FROM notifications WHERE user_id = ? AND type = 'like' AND target_type = ?"
+      + " AND target_id = ? AND read_at IS NULL AND updated_at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND"
+      + " ORDER BY id DESC LIMIT 1 FOR UPDATE";
+  String JOIN_GROUP = "UPDATE notifications SET actor_id = ?, actor_count = actor_count + 1,"
+      + " updated_at = UTC_TIMESTAMP(3) WHERE id = ?";
+
+  String COLUMNS = "SELECT n.id, n.user_id, n.type, n.actor_id, u.username AS actor_name, n.actor_count, n.post_id,"
+      + " p.title AS post_title, n.comment_id, n.target_type, n.target_id, n.excerpt, n.created_at, n.updated_at,"
+      + " n.read_at FROM notifications n JOIN users u ON u.id = n.actor_id JOIN posts p ON p.id = n.post_id";
+  String BY_ID = COLUMNS + " WHERE n.id = ?";
+  String LIST = COLUMNS + " WHERE n.user_id = ? AND n.id < ? ORDER BY n.id DESC LIMIT ?";
+  String LIST_UNREAD = COLUMNS + " WHERE n.user_id = ? AND n.read_at IS NULL AND n.id < ? ORDER BY n.id DESC LIMIT ?";
+  String UNREAD_COUNT = "SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL";
+  String OWNER = "SELECT user_id, read_at FROM notifications WHERE id = ?";
+  String READ_ONE = "UPDATE notifications SET read_at = UTC_TIMESTAMP(3) WHERE id = ? AND user_id = ? AND read_at IS NULL";
+  String READ_ALL = "UPDATE notifications SET read_at = UTC_TIMESTAMP(3) WHERE user_id = ? AND read_at IS NULL";
+  String PURGE_JOBS = "DELETE FROM notification_jobs WHERE applied_at < UTC_TIMESTAMP(3) - INTERVAL 30 DAY LIMIT 10000";
+}

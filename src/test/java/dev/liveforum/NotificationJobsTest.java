@@ -1,0 +1,209 @@
+package dev.liveforum;
+
+import dev.liveforum.launch.Config;
+import dev.liveforum.launch.Setting;
+import dev.liveforum.support.Api;
+import dev.liveforum.support.Forum;
+import dev.liveforum.support.TestDb;
+import dev.liveforum.support.TestNode;
+import dev.liveforum.support.TestServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import static dev.liveforum.support.Forum.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The notification job queue: a job left pending by a node that died is taken over, a job replayed
+ * creates nothing, and a job that keeps failing is retried, then dead-lettered where admins see it.
+ * Node A runs no notification role; notification nodes are started by the tests.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Notification jobs: taken over from dead nodes, applied once, retried, dead-lettered")
+class NotificationJobsTest {
+  private Config config;
+  private TestNode a;
+  private Api api;
+  private Forum forum;
+  private long board;
+  private Vertx redisVertx;
+  private RedisAPI redis;
+  private String jobs;
+  private String dead;
+
+  @BeforeAll
+  void start() {
+    config = TestServices.config()
+        .with(Setting.NOTIFY_CLAIM_TIMEOUT, 1500)
+        .with(Setting.NOTIFY_RETRY_DELAY, 100)
+        .with(Setting.NOTIFY_MAX_ATTEMPTS, 3)
+        .with(Setting.NOTIFY_FEED_INTERVAL, 200);
+    a = TestNode.clustered(config, "http", "persistence", "cache", "bridge");
+    api = new Api(a.port);
+    forum = new Forum(api);
+    board = forum.board("jobs");
+    redisVertx = Vertx.vertx();
+    redis = RedisAPI.api(Redis.createClient(redisVertx, new RedisOptions()
+        .setConnectionString(config.redis().url()).setPreferredProtocolVersion(ProtocolVersion.RESP2)));
+    jobs = config.redis().keyPrefix() + "notif:jobs";
+    dead = config.redis().keyPrefix() + "notif:dead";
+    redis.xgroup(List.of("CREATE", jobs, "notifiers", "0", "MKSTREAM")).otherwiseEmpty().await();
+  }
+
+  @AfterAll
+  void stop() {
+    a.close();
+    redisVertx.close().await();
+  }
+
+  @Test
+  @DisplayName("a job a dead node had taken is completed by another after the claim timeout, exactly once, and a replay adds nothing")
+  void deadNodesJobIsTakenOver() {
+    JsonObject alice = api.newUser(unique("alice"), Forum.PASSWORD);
+    String bob = forum.user("bob");
+    long post = forum.post(alice.getString("accessToken"), board, "Taken over", "body").getLong("id");
+    Api.Response made = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob,
+        new JsonObject().put("content", "while no notification node runs"));
+    assertEquals(201, made.status());
+    long comment = made.json().getLong("id");
+    JsonObject event = new JsonObject(TestDb.text("SELECT payload FROM outbox WHERE address = 'event.comment.created'"
+        + " AND JSON_VALUE(payload, '$.data.commentId') = ?", comment));
+
+    // The state a node leaves when it dies mid-job: the event fed and marked so, the job read, never acknowledged.
+    redis.xadd(List.of(jobs, "*", "eventId", event.getString("eventId"), "type", "comment.created",
+        "data", event.getJsonObject("data").encode())).await();
+    Response read = redis.xreadgroup(List.of("GROUP", "notifiers", "node-that-died", "COUNT", "10", "STREAMS", jobs, ">"))
+        .await();
+    assertEquals(1, read.get(0).get(1).size(), "the dead node had taken the job");
+    TestDb.update("UPDATE outbox SET notified_at = UTC_TIMESTAMP(3) WHERE event_id = ?", event.getString("eventId"));
+
+    try (TestNode notifier = TestNode.clustered(config, "notification")) {
+      await("another node completes the job", () ->
+          TestDb.count("SELECT COUNT(*) FROM notifications WHERE comment_id = ?", comment) == 1);
+      await("the job is acknowledged", () -> pending() == 0);
+      // A replay of the same job (a node that committed but died before acknowledging) changes nothing.
+      redis.xadd(List.of(jobs, "*", "eventId", event.getString("eventId"), "type", "comment.created",
+          "data", event.getJsonObject("data").encode())).await();
+      await("the replay is acknowledged", () -> pending() == 0 && lag() == 0);
+      assertEquals(1, TestDb.count("SELECT COUNT(*) FROM notifications WHERE comment_id = ?", comment));
+      JsonArray items = api.get("/api/notifications", alice.getString("accessToken")).json().getJsonArray("items");
+      assertEquals(1, items.size());
+      assertEquals(comment, items.getJsonObject(0).getLong("commentId"));
+    }
+  }
+
+  @Test
+  @DisplayName("a node stopped in the middle of a job: another node completes it, and there is exactly one notification")
+  void nodeStoppedMidJob() throws Exception {
+    JsonObject alice = api.newUser(unique("alice"), Forum.PASSWORD);
+    String bob = forum.user("bob");
+    long post = forum.post(alice.getString("accessToken"), board, "Stopped mid-job", "body").getLong("id");
+    long comment;
+    try (java.sql.Connection db = TestDb.connection(); java.sql.Statement lock = db.createStatement()) {
+      // Holds the table every job's transaction writes first, so the job is caught in the middle.
+      lock.execute("LOCK TABLES notification_jobs WRITE");
+      TestNode first = TestNode.clustered(config, "notification");
+      try {
+        Api.Response made = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob,
+            new JsonObject().put("content", "caught mid-job"));
+        assertEquals(201, made.status());
+        comment = made.json().getLong("id");
+        await("the first node has taken the job", () -> pending() == 1);
+      } finally {
+        first.close();
+      }
+      lock.execute("UNLOCK TABLES");
+    }
+    try (TestNode second = TestNode.clustered(config, "notification")) {
+      await("the second node completes the job", () -> pending() == 0
+          && TestDb.count("SELECT COUNT(*) FROM notifications WHERE comment_id = ?", comment) == 1);
+      Thread.sleep(500);
+      assertEquals(1, TestDb.count("SELECT COUNT(*) FROM notifications WHERE comment_id = ?", comment));
+      JsonArray items = api.get("/api/notifications", alice.getString("accessToken")).json().getJsonArray("items");
+      assertEquals(1, items.size());
+      assertEquals(comment, items.getJsonObject(0).getLong("commentId"));
+    }
+  }
+
+  @Test
+  @DisplayName("a job that keeps failing is retried, then dead-lettered; admins see it, others may not")
+  void failingJobIsDeadLettered() {
+    String eventId = UUID.randomUUID().toString();
+    try (TestNode notifier = TestNode.clustered(config, "notification")) {
+      redis.xadd(List.of(jobs, "*", "eventId", eventId, "type", "comment.created", "data", "{\"postId\":\"oops\"}"))
+          .await();
+      await("the job is dead-lettered", () -> deadJob(eventId) != null);
+      JsonObject buried = deadJob(eventId);
+      assertEquals(3, buried.getInteger("attempts"), buried.encode());
+      assertTrue(buried.getString("error").contains("lacks the fields"), buried.encode());
+      await("and no longer pending", () -> pending() == 0);
+
+      Api.Response forUser = api.get("/api/admin/notification-jobs/dead", forum.user("nosy"));
+      assertEquals(403, forUser.status());
+      assertEquals(401, api.get("/api/admin/notification-jobs/dead").status());
+    }
+  }
+
+  private JsonObject deadJob(String eventId) {
+    Api.Response r = api.get("/api/admin/notification-jobs/dead?limit=50", forum.adminToken);
+    if (r.status() != 200) {
+      return null;
+    }
+    for (Object item : r.json().getJsonArray("items")) {
+      if (eventId.equals(((JsonObject) item).getString("eventId"))) {
+        return (JsonObject) item;
+      }
+    }
+    return null;
+  }
+
+  private long pending() {
+    return redis.xpending(List.of(jobs, "notifiers")).await().get(0).toLong();
+  }
+
+  /** Entries of the stream not yet delivered to the group. */
+  private long lag() {
+    Response groups = redis.xinfo(List.of("GROUPS", jobs)).await();
+    for (Response group : groups) {
+      for (int i = 0; i + 1 < group.size(); i += 2) {
+        if (group.get(i).toString().equals("lag")) {
+          Response lag = group.get(i + 1);
+          return lag == null ? 0 : lag.toLong();
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(what + " within 15 s");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
