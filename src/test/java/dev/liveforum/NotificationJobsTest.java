@@ -1,5 +1,6 @@
 package dev.liveforum;
 
+import dev.liveforum.bus.Address;
 import dev.liveforum.launch.Config;
 import dev.liveforum.launch.Setting;
 import dev.liveforum.support.Api;
@@ -7,7 +8,9 @@ import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -84,8 +88,7 @@ class NotificationJobsTest {
         new JsonObject().put("content", "while no notification node runs"));
     assertEquals(201, made.status());
     long comment = made.json().getLong("id");
-    JsonObject event = new JsonObject(TestDb.text("SELECT payload FROM outbox WHERE address = 'event.comment.created'"
-        + " AND JSON_VALUE(payload, '$.data.commentId') = ?", comment));
+    JsonObject event = commentEvent(comment);
 
     // The state a node leaves when it dies mid-job: the event fed and marked so, the job read, never acknowledged.
     redis.xadd(List.of(jobs, "*", "eventId", event.getString("eventId"), "type", "comment.created",
@@ -173,6 +176,66 @@ class NotificationJobsTest {
       }
     }
     return null;
+  }
+
+  @Test
+  @DisplayName("jobs that arrive together are applied together, each once; one that cannot be applied fails alone")
+  void jobsTogether() {
+    JsonObject alice = api.newUser(unique("alice"), Forum.PASSWORD);
+    String bob = forum.user("bob");
+    long post = forum.post(alice.getString("accessToken"), board, "Many at once", "body").getLong("id");
+    List<JsonObject> events = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Api.Response made = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob,
+          new JsonObject().put("content", "comment " + i));
+      assertEquals(201, made.status());
+      events.add(commentEvent(made.json().getLong("id")));
+    }
+    // A job whose recipient does not exist: its notification row breaks a foreign key inside the transaction.
+    JsonObject poison = events.get(0).copy().put("eventId", UUID.randomUUID().toString());
+    poison.getJsonObject("data").put("postAuthorId", Long.MAX_VALUE / 2);
+    List<JsonObject> sent = new ArrayList<>(events);
+    sent.add(10, poison);
+
+    // This node runs no notification role: the jobs go straight to persistence, all at once.
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    sent.forEach(event -> answers.add(apply(event)));
+    Future.join(answers).otherwiseEmpty().await();
+    for (int i = 0; i < sent.size(); i++) {
+      Future<JsonObject> answer = answers.get(i);
+      if (i == 10) {
+        assertTrue(answer.failed(), "the job that cannot be applied fails: " + answer.result());
+      } else {
+        assertTrue(answer.succeeded(), "job " + i + " fails only if it cannot be applied: " + answer.cause());
+        assertEquals(1, answer.result().getInteger("applied"), "job " + i);
+      }
+    }
+    assertEquals(20, TestDb.count("SELECT COUNT(*) FROM notifications WHERE post_id = ?", post),
+        "one notification per comment, none for the job that failed");
+    assertEquals(0, TestDb.count("SELECT COUNT(*) FROM notification_jobs WHERE event_id = ?",
+        poison.getString("eventId")), "the failed job is not recorded as applied, so it can be tried again");
+    assertEquals(20, api.get("/api/notifications/unread-count", alice.getString("accessToken")).json()
+        .getInteger("count"));
+
+    // The same jobs again (a replay): nothing more.
+    List<Future<JsonObject>> again = new ArrayList<>();
+    events.forEach(event -> again.add(apply(event)));
+    Future.all(again).await();
+    again.forEach(answer -> assertEquals(0, answer.result().getInteger("applied")));
+    assertEquals(20, TestDb.count("SELECT COUNT(*) FROM notifications WHERE post_id = ?", post));
+  }
+
+  /** The comment's {@code comment.created} event, as its outbox row holds it. */
+  private static JsonObject commentEvent(long commentId) {
+    return new JsonObject(TestDb.text("SELECT payload FROM outbox WHERE address = 'event.comment.created'"
+        + " AND JSON_VALUE(payload, '$.data.commentId') = ?", commentId));
+  }
+
+  /** The event's job, sent to persistence as a notification worker sends it. */
+  private Future<JsonObject> apply(JsonObject event) {
+    return a.node.vertx().eventBus().<JsonObject>request(Address.NOTIFICATION_APPLY, new JsonObject()
+        .put("eventId", event.getString("eventId")).put("type", "comment.created")
+        .put("data", event.getJsonObject("data"))).map(Message::body);
   }
 
   private long pending() {

@@ -4,6 +4,7 @@ import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -41,6 +42,7 @@ final class NotificationService {
   private final Cursors cursors;
   private final Runnable afterCommit;
   private final int groupWindowSeconds;
+  private final GroupCommit<Job, Integer> applies = new GroupCommit<>(this::applyAll);
 
   NotificationService(Pool pool, Cursors cursors, Runnable afterCommit, int groupWindowSeconds) {
     this.pool = pool;
@@ -51,7 +53,9 @@ final class NotificationService {
 
   /**
    * Applies one job: {@code {eventId, type, data}}. Replies {@code {applied: n}} (notifications created or
-   * joined), 0 for an event seen before: a replayed job changes nothing.
+   * joined), 0 for an event seen before: a replayed job changes nothing. Jobs that arrive while others are
+   * being applied share the next transaction ({@link GroupCommit}); if that transaction fails, its jobs are
+   * applied again one transaction each, so a job that cannot be applied fails alone.
    */
   Future<JsonObject> apply(JsonObject job) {
     String type = job.getString(Field.TYPE);
@@ -62,46 +66,101 @@ final class NotificationService {
     if (!Address.NOTIFICATION_SOURCES.contains(type)) {
       return Future.succeededFuture(new JsonObject().put("applied", 0));
     }
-    List<Candidate> candidates;
-    long actor;
-    long postId;
     try {
-      actor = type.equals(Address.LIKE_CHANGED) ? data.getLong(Field.USER_ID) : data.getLong(Field.AUTHOR_ID);
-      postId = type.startsWith("post.") ? data.getLong(Field.ID) : data.getLong(Field.POST_ID);
-      candidates = candidates(type, data);
+      long actor = type.equals(Address.LIKE_CHANGED) ? data.getLong(Field.USER_ID) : data.getLong(Field.AUTHOR_ID);
+      long postId = type.startsWith("post.") ? data.getLong(Field.ID) : data.getLong(Field.POST_ID);
+      return applies.submit(new Job(job.getString(Field.EVENT_ID), type, data, actor, postId, candidates(type, data)))
+          .map(applied -> new JsonObject().put("applied", applied));
     } catch (NullPointerException | ClassCastException e) {
       return Future.failedFuture(Failure.badRequest("job " + job.getString(Field.EVENT_ID) + " (" + type
           + ") lacks the fields its rules need"));
     }
-    int[] applied = {0};
-    return Transactions.run(pool, tx -> tx.preparedQuery(NotificationSql.JOB_ONCE)
-            .execute(Tuple.of(job.getString(Field.EVENT_ID)))
-            .compose(first -> first.rowCount() == 0 ? Future.succeededFuture()
-                : tx.preparedQuery(NotificationSql.POST_EXISTS).execute(Tuple.of(postId)).compose(post -> {
-                  if (post.size() == 0) {
-                    return Future.succeededFuture(); // the post is gone, and with it what there was to tell
-                  }
-                  return mentioned(tx, type, data).compose(mentions -> {
-                    Future<Void> chain = Future.succeededFuture();
-                    for (Candidate c : withMentions(candidates, mentions, type, data)) {
-                      if (c.userId() != actor) {
-                        chain = chain.compose(v -> tell(tx, c, actor, postId, data)
-                            .map(told -> {
-                              applied[0] += told ? 1 : 0;
-                              return null;
-                            }));
-                      }
-                    }
-                    return chain;
-                  });
-                })))
+  }
+
+  /** A job whose fields were read: its event, who acted, on which post, and whom the rules name. */
+  private record Job(String eventId, String type, JsonObject data, long actor, long postId, List<Candidate> candidates) {}
+
+  private Future<List<Future<Integer>>> applyAll(List<Job> batch) {
+    return inOneTransaction(batch).recover(failure -> {
+      if (batch.size() == 1) {
+        return Future.failedFuture(failure);
+      }
+      List<Future<Integer>> alone = new ArrayList<>(batch.size());
+      Future<Void> chain = Future.succeededFuture();
+      for (Job job : batch) {
+        Promise<Integer> outcome = Promise.promise();
+        alone.add(outcome.future());
+        chain = chain.compose(v -> inOneTransaction(List.of(job))
+            .compose(one -> one.get(0))
+            .andThen(outcome)
+            .transform(ignored -> Future.succeededFuture()));
+      }
+      return chain.map(alone);
+    });
+  }
+
+  /**
+   * Applies the jobs in one transaction, post by post in id order (the order comment writers lock posts
+   * in, so the two never wait for each other in a cycle), each post's jobs in their own order: each
+   * job's count of notifications created or joined.
+   */
+  private Future<List<Future<Integer>>> inOneTransaction(List<Job> jobs) {
+    int[] applied = new int[jobs.size()];
+    List<Integer> order = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      order.add(i);
+    }
+    order.sort(java.util.Comparator.comparingLong(i -> jobs.get(i).postId())); // stable: keeps each post's order
+    return Transactions.run(pool, tx -> {
+          java.util.Arrays.fill(applied, 0); // a deadlock runs the transaction again from the start
+          Future<Void> chain = Future.succeededFuture();
+          for (int index : order) {
+            chain = chain.compose(v -> applyIn(tx, jobs.get(index)).map(n -> {
+              applied[index] = n;
+              return null;
+            }));
+          }
+          return chain;
+        })
         .onSuccess(v -> {
-          if (applied[0] > 0) {
+          if (java.util.Arrays.stream(applied).anyMatch(n -> n > 0)) {
             afterCommit.run();
           }
         })
-        .map(v -> new JsonObject().put("applied", applied[0]))
+        .map(v -> {
+          List<Future<Integer>> out = new ArrayList<>(jobs.size());
+          for (int n : applied) {
+            out.add(Future.succeededFuture(n));
+          }
+          return out;
+        })
         .recover(Database::classify);
+  }
+
+  /** One job's rows, in the transaction {@code tx}: how many notifications it created or joined. */
+  private Future<Integer> applyIn(SqlClient tx, Job job) {
+    int[] applied = {0};
+    return tx.preparedQuery(NotificationSql.JOB_ONCE).execute(Tuple.of(job.eventId()))
+        .compose(first -> first.rowCount() == 0 ? Future.succeededFuture()
+            : tx.preparedQuery(NotificationSql.POST_EXISTS).execute(Tuple.of(job.postId())).compose(post -> {
+              if (post.size() == 0) {
+                return Future.succeededFuture(); // the post is gone, and with it what there was to tell
+              }
+              return mentioned(tx, job.type(), job.data()).compose(mentions -> {
+                Future<Void> chain = Future.succeededFuture();
+                for (Candidate c : withMentions(job.candidates(), mentions, job.type(), job.data())) {
+                  if (c.userId() != job.actor()) {
+                    chain = chain.compose(v -> tell(tx, c, job.actor(), job.postId(), job.data())
+                        .map(told -> {
+                          applied[0] += told ? 1 : 0;
+                          return null;
+                        }));
+                  }
+                }
+                return chain;
+              });
+            }))
+        .map(v -> applied[0]);
   }
 
   /** The rules, mentions aside: one candidate per recipient, the first rule that names them wins. */

@@ -10,7 +10,8 @@ interface NotificationSql {
   String LEASE_EVENTS = "UPDATE outbox SET notify_token = ?, notify_lease = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
       + " WHERE notified_at IS NULL AND (notify_lease IS NULL OR notify_lease < UTC_TIMESTAMP(3)) ORDER BY id LIMIT ?";
   String LEASED = "SELECT id, payload FROM outbox WHERE notify_token = ? AND notified_at IS NULL ORDER BY id";
-  String FED = "UPDATE outbox SET notified_at = UTC_TIMESTAMP(3), notify_lease = NULL WHERE id = ?";
+  /** Followed by {@code IN (…)}: the rows fed, marked in one statement. */
+  String FED = "UPDATE outbox SET notified_at = UTC_TIMESTAMP(3), notify_lease = NULL WHERE id";
 
   String JOB_ONCE = "INSERT IGNORE INTO notification_jobs (event_id, applied_at) VALUES (?, UTC_TIMESTAMP(3))";
   String ONCE = "INSERT IGNORE INTO notification_once (user_id, once_key) VALUES (?, ?)";
