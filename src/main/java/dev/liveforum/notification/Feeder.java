@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Turns outbox events into jobs: leases a batch of events not yet fed (through persistence), adds the
@@ -53,7 +54,7 @@ final class Feeder {
           for (int i = 0; i < events.size(); i++) {
             JsonObject event = events.getJsonObject(i);
             ids.add(event.getLong("outboxId"));
-            if (Address.NOTIFICATION_SOURCES.contains(event.getString(Field.TYPE))) {
+            if (mayNotify(event.getString(Field.TYPE), event.getJsonObject(Field.DATA))) {
               added.add(queue.add(event));
             }
           }
@@ -65,5 +66,39 @@ final class Feeder {
                   null, busTimeoutMs))
               .map(events.size());
         });
+  }
+
+  /**
+   * Whether the event could notify anyone under the rules (persistence/NotificationService): a cheap
+   * first look, so that unlikes, likes of one's own things, comments on one's own posts and texts that
+   * mention nobody make no job. When in doubt (a malformed event) it says yes, and persistence judges.
+   */
+  static boolean mayNotify(String type, JsonObject data) {
+    if (!Address.NOTIFICATION_SOURCES.contains(type)) {
+      return false;
+    }
+    if (data == null) {
+      return true;
+    }
+    try {
+      return switch (type) {
+        case Address.LIKE_CHANGED -> data.getBoolean(Field.LIKED, true)
+            && !Objects.equals(data.getLong("targetAuthorId"), data.getLong(Field.USER_ID));
+        case Address.COMMENT_CREATED -> {
+          Long author = data.getLong(Field.AUTHOR_ID);
+          Long parentAuthor = data.getLong(Field.PARENT_ID) == null ? null : data.getLong("parentAuthorId");
+          yield !Objects.equals(data.getLong("postAuthorId"), author)
+              || parentAuthor != null && !parentAuthor.equals(author)
+              || mentionsAnyone(data.getString(Field.CONTENT));
+        }
+        default -> mentionsAnyone(data.getString(Field.CONTENT)) || mentionsAnyone(data.getString(Field.TITLE));
+      };
+    } catch (ClassCastException e) {
+      return true;
+    }
+  }
+
+  private static boolean mentionsAnyone(String text) {
+    return text != null && text.indexOf('@') >= 0;
   }
 }

@@ -163,7 +163,11 @@ final class NotificationService {
         .map(v -> applied[0]);
   }
 
-  /** The rules, mentions aside: one candidate per recipient, the first rule that names them wins. */
+  /**
+   * The rules, mentions aside: one candidate per recipient, the first rule that names them wins. (The
+   * notification role's Feeder.mayNotify skips events these rules cannot turn into a notification: keep
+   * the two in step.)
+   */
   private static List<Candidate> candidates(String type, JsonObject data) {
     List<Candidate> out = new ArrayList<>();
     switch (type) {
