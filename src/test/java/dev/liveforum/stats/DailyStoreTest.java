@@ -119,9 +119,11 @@ class DailyStoreTest {
     LocalDate died = DAY.plusDays(20);
     LocalDate running = died.plusDays(1);
     LocalDate failed = died.plusDays(2);
-    assertTrue(store.beginRebuild(List.of(died), "dead", 300).await().get(0));
-    assertTrue(store.beginRebuild(List.of(running), "alive", 300).await().get(0));
-    store.keepRebuild(List.of(died, running), "alive", 60_000).await();
+    assertTrue(store.beginRebuild(List.of(running), "alive", 1000).await().get(0));
+    store.keepRebuild(List.of(running), "alive", 60_000).await();
+    // Begun after the running one and set to outlive its first TTL: once it has expired, so had that.
+    assertTrue(store.beginRebuild(List.of(died), "dead", 1500).await().get(0));
+    store.keepRebuild(List.of(died), "alive", 60_000).await(); // not this rebuild's flag: left to expire
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (!store.beginRebuild(List.of(died), "next", 60_000).await().get(0)) {
       assertTrue(System.nanoTime() < deadline, "the dead rebuild's flag never expired");
