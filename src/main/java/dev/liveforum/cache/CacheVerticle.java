@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
 
 import java.util.List;
 
@@ -25,11 +24,7 @@ public class CacheVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Config config = Config.from(config());
-    client = Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(config.redis().url())
-        .setMaxPoolSize(8)
-        .setMaxPoolWaiting(1000)
-        .setPoolRecycleTimeout(15_000));
+    client = Redis.createClient(vertx, config.redis().clientOptions(8));
     RedisAPI redis = RedisAPI.api(client);
     Endpoints endpoints = new Endpoints(vertx);
     RateLimiter limiter = new RateLimiter(redis, config.redis().keyPrefix());

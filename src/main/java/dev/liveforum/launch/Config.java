@@ -2,6 +2,7 @@ package dev.liveforum.launch;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,16 @@ public final class Config {
 
   public record Db(String url, String user, String password, int poolSize) {}
 
-  public record Redis(String url, String keyPrefix) {}
+  public record Redis(String url, String keyPrefix) {
+    /**
+     * A role's own client pool on this Redis: {@code poolSize} connections, up to 1000 requests
+     * waiting for one (a burst waits rather than fails), idle connections recycled after 15 s.
+     */
+    public RedisOptions clientOptions(int poolSize) {
+      return new RedisOptions().setConnectionString(url).setMaxPoolSize(poolSize).setMaxPoolWaiting(1000)
+          .setPoolRecycleTimeout(15_000);
+    }
+  }
 
   public record Auth(String jwtSecret, int accessTtlSeconds, int refreshTtlDays, int bcryptCost,
                      int loginLimitPerIp, int loginLimitPerAccount, int loginWindowSeconds) {}

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
 
 /**
  * Notifications as durable jobs: outbox events are fed to a Redis Stream, and every notification node
@@ -26,9 +25,9 @@ public class NotificationVerticle extends VerticleBase {
   public Future<?> start() {
     Config config = Config.from(config());
     Config.Notifications settings = config.notifications();
-    RedisOptions options = new RedisOptions().setConnectionString(config.redis().url()).setMaxPoolSize(4)
-        .setMaxPoolWaiting(1000).setPreferredProtocolVersion(ProtocolVersion.RESP2);
-    client = Redis.createClient(vertx, options);
+    // RESP2: the stream replies (XREADGROUP, XAUTOCLAIM) are read in their RESP2 shape.
+    client = Redis.createClient(vertx,
+        config.redis().clientOptions(4).setPreferredProtocolVersion(ProtocolVersion.RESP2));
     JobQueue queue = new JobQueue(RedisAPI.api(client), config.redis().keyPrefix());
     Feeder feeder = new Feeder(vertx, queue, config.busTimeoutMs(), Math.max(5, settings.claimTimeoutMs() / 1000));
     Endpoints endpoints = new Endpoints(vertx);

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +32,7 @@ public class StatsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Config config = Config.from(config());
-    client = Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(config.redis().url())
-        .setMaxPoolSize(4)
-        .setMaxPoolWaiting(1000));
+    client = Redis.createClient(vertx, config.redis().clientOptions(4));
     DailyStore store = new DailyStore(client, config.redis().keyPrefix());
     Function<String, Function<JsonObject, Future<JsonObject>>> persistence =
         address -> body -> Bus.request(vertx, address, body, null, config.busTimeoutMs());
