@@ -32,7 +32,7 @@ final class NotificationFeed {
     return Database.readCommitted(pool, false,
             conn -> conn.preparedQuery(NotificationSql.LEASE_EVENTS).execute(Tuple.of(token, lease, limit)))
         .compose(leased -> leased.rowCount() == 0 ? Future.succeededFuture(new JsonArray())
-            : pool.preparedQuery(NotificationSql.LEASED).execute(Tuple.of(token)).map(rows -> {
+            : pool.preparedQuery(NotificationSql.LEASED).execute(Tuple.of(token, leased.rowCount())).map(rows -> {
               JsonArray events = new JsonArray();
               for (Row row : rows) {
                 events.add(new JsonObject(row.getString("payload")).put("outboxId", row.getLong("id")));

@@ -5,11 +5,20 @@ interface NotificationSql {
   /**
    * Leases a batch of events not yet fed to feeder {@code ?} for {@code ?} seconds. An UPDATE, not a
    * SELECT … SKIP LOCKED: the relay holds its rows locked while it publishes them, and a feeder woken by
-   * that publication should wait the moment until the relay commits rather than skip them.
+   * that publication should wait the moment until the relay commits rather than skip them. Ordered by
+   * the whole index (notified_at, id), not by id alone: with {@code ORDER BY id} MariaDB reads and locks
+   * every pending row and sorts them, so a backlog made each pass slower and the backlog longer.
    */
   String LEASE_EVENTS = "UPDATE outbox SET notify_token = ?, notify_lease = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
-      + " WHERE notified_at IS NULL AND (notify_lease IS NULL OR notify_lease < UTC_TIMESTAMP(3)) ORDER BY id LIMIT ?";
-  String LEASED = "SELECT id, payload FROM outbox WHERE notify_token = ? AND notified_at IS NULL ORDER BY id";
+      + " WHERE notified_at IS NULL AND (notify_lease IS NULL OR notify_lease < UTC_TIMESTAMP(3))"
+      + " ORDER BY notified_at, id LIMIT ?";
+  /**
+   * The rows feeder {@code ?} just leased ({@code ?} of them). With the limit the scan of the pending
+   * rows stops at the last of them: they are among the first, behind only other feeders' leases. (Here
+   * it is {@code ORDER BY id} that follows the index; {@code ORDER BY notified_at, id} sorts them all.)
+   */
+  String LEASED = "SELECT id, payload FROM outbox WHERE notified_at IS NULL AND notify_token = ?"
+      + " ORDER BY id LIMIT ?";
   /** Followed by {@code IN (…)}: the rows fed, marked in one statement. */
   String FED = "UPDATE outbox SET notified_at = UTC_TIMESTAMP(3), notify_lease = NULL WHERE id";
 
