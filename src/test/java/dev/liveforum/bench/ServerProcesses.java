@@ -34,9 +34,8 @@ final class ServerProcesses implements AutoCloseable {
     try {
       for (int i = 0; i < nodes; i++) {
         Config config = nodes == 1 ? base : TestNode.clusterMember(base, i == 0 ? ALL_ROLES : EDGE_ROLES);
-        int http = TestNode.freePort();
-        int bridge = TestNode.freePort();
-        config = config.with(Setting.HTTP_PORT, http).with(Setting.BRIDGE_PORT, bridge);
+        int[] ports = TestNode.freePorts(2);
+        config = config.with(Setting.HTTP_PORT, ports[0]).with(Setting.BRIDGE_PORT, ports[1]);
         String name = "server-" + nodes + "n-" + (char) ('a' + i);
         Path file = work.resolve(name + ".json");
         Files.writeString(file, config.json().encodePrettily());
@@ -47,8 +46,8 @@ final class ServerProcesses implements AutoCloseable {
         ChildJvm jvm = ChildJvm.start(name, work, List.of("-Xmx" + heap), RealtimeServer.class, args);
         servers.jvms.add(jvm);
         jvm.await("READY", Duration.ofMinutes(3));
-        servers.httpPorts.add(http);
-        servers.bridgePorts.add(bridge);
+        servers.httpPorts.add(ports[0]);
+        servers.bridgePorts.add(ports[1]);
       }
       return servers;
     } catch (Exception e) {

@@ -71,8 +71,9 @@ public final class NodeProcess implements AutoCloseable {
     Config services = TestServices.config();
     Map<String, String> env = new HashMap<>();
     env.put(Setting.PROFILE.env(), "prod");
-    env.put(Setting.HTTP_PORT.env(), String.valueOf(TestNode.freePort()));
-    env.put(Setting.BRIDGE_PORT.env(), String.valueOf(TestNode.freePort()));
+    int[] ports = TestNode.freePorts(2);
+    env.put(Setting.HTTP_PORT.env(), String.valueOf(ports[0]));
+    env.put(Setting.BRIDGE_PORT.env(), String.valueOf(ports[1]));
     env.put(Setting.DB_URL.env(), services.db().url());
     env.put(Setting.DB_USER.env(), services.db().user());
     env.put(Setting.DB_PASSWORD.env(), services.db().password());

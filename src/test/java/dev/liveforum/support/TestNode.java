@@ -36,8 +36,9 @@ public final class TestNode implements AutoCloseable {
   public static TestNode start(Config config) {
     // A port found free can be taken by another process before the node binds it: try other ports then.
     for (int attempt = 1; ; attempt++) {
-      int port = freePort();
-      int bridgePort = freePort();
+      int[] ports = freePorts(2);
+      int port = ports[0];
+      int bridgePort = ports[1];
       Config c = config.with(Setting.HTTP_PORT, port).with(Setting.BRIDGE_PORT, bridgePort);
       try {
         return new TestNode(Node.start(c).await(), port, bridgePort, c);
@@ -77,6 +78,34 @@ public final class TestNode implements AutoCloseable {
         .with(Setting.CLUSTER_ENABLED, true)
         .with(Setting.CLUSTER_MEMBERS, new JsonArray(MEMBERS))
         .with(Setting.ROLES, new JsonArray(List.of(roles)));
+  }
+
+  /**
+   * {@code n} different free ports. Asked for one by one, the system may hand out a just-closed port
+   * again, and two servers of one Vert.x on one port share it: API requests then reach the bridge's
+   * router half the time. So every socket stays open until all ports are known.
+   */
+  public static int[] freePorts(int n) {
+    List<ServerSocket> sockets = new java.util.ArrayList<>(n);
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        sockets.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      for (ServerSocket s : sockets) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing a socket that only reserved a number
+        }
+      }
+    }
   }
 
   public static int freePort() {
