@@ -245,6 +245,51 @@ class NotificationsTest {
   }
 
   @Test
+  @DisplayName("the unread count follows new notifications, joined like groups, reads, and a post deleted with its notifications")
+  void unreadCountFollowsEveryChange() {
+    User alice = user("alice");
+    User bob = user("bob");
+    User carol = user("carol");
+    User dave = user("dave");
+    long doomed = post(alice, "To be deleted");
+    long kept = post(alice, "To be kept");
+    comment(bob, doomed, null, "first");
+    comment(bob, doomed, null, "second");
+    comment(carol, doomed, null, "third");
+    like(carol, "/api/posts/" + kept);
+    awaitNotifications(alice, "three comments and a like", i -> i.size() == 4);
+    like(dave, "/api/posts/" + kept);
+    awaitNotifications(alice, "dave joins carol's like", i -> i.size() == 4
+        && i.stream().anyMatch(n -> ((JsonObject) n).getInteger("others") == 1));
+    assertEquals(4L, unreadCount(alice), "a joined like group is still one unread notification");
+    assertEquals(0L, unreadCount(bob));
+
+    JsonArray items = notifications(alice);
+    long onDoomed = items.stream().map(n -> (JsonObject) n)
+        .filter(n -> n.getLong("postId") == doomed).findFirst().orElseThrow().getLong("id");
+    assertEquals(204, apiA.send(HttpMethod.POST, "/api/notifications/" + onDoomed + "/read", alice.token(), null).status());
+    assertEquals(3L, unreadCount(alice));
+
+    // The post takes its three comment notifications with it: one read, two unread.
+    assertEquals(204, apiA.send(HttpMethod.DELETE, "/api/posts/" + doomed, alice.token(), null).status());
+    assertEquals(1L, unreadCount(alice), "only the like group on the kept post is left unread");
+    assertEquals(1, notifications(alice).size());
+    comment(bob, kept, null, "after the delete");
+    awaitNotifications(alice, "the new comment", i -> i.size() == 2);
+    assertEquals(2L, unreadCount(alice));
+    assertEquals(TestDb.count("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", alice.id()),
+        unreadCount(alice), "the kept count is the count of the rows");
+    assertEquals(204, apiA.send(HttpMethod.POST, "/api/notifications/read-all", alice.token(), null).status());
+    assertEquals(0L, unreadCount(alice));
+  }
+
+  private long unreadCount(User user) {
+    Api.Response r = apiB.get("/api/notifications/unread-count", user.token());
+    assertEquals(200, r.status(), r.toString());
+    return r.json().getLong("count");
+  }
+
+  @Test
   @DisplayName("a notification caused on node A reaches the owner's socket on node B, and a read mark reaches their other socket")
   void delivery() {
     User alice = user("alice");

@@ -7,8 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -244,18 +246,20 @@ final class NotificationService {
       if (!go) {
         return Future.succeededFuture(false);
       }
-      Future<Long> id = c.type().equals(LIKE)
+      // A new notification adds one to its owner's unread count; joining an unread like group does not.
+      Future<Told> told = c.type().equals(LIKE)
           ? tx.preparedQuery(NotificationSql.LIKE_GROUP)
               .execute(Tuple.of(c.userId(), c.targetType(), c.targetId(), groupWindowSeconds))
               .compose(rows -> {
                 Row group = Rows.first(rows);
                 return group == null ? insert(tx, c, actor, postId, data)
                     : tx.preparedQuery(NotificationSql.JOIN_GROUP).execute(Tuple.of(actor, group.getLong("id")))
-                        .map(group.getLong("id"));
+                        .compose(r -> unread(tx, c.userId()))
+                        .map(count -> new Told(group.getLong("id"), count));
               })
           : commentGone(tx, c).compose(gone -> gone ? Future.succeededFuture(null) : insert(tx, c, actor, postId, data));
-      return id.compose(notification -> notification == null ? Future.succeededFuture(false)
-          : announce(tx, notification, c.userId()).map(true));
+      return told.compose(t -> t == null ? Future.succeededFuture(false)
+          : announce(tx, t, c.userId()).map(true));
     });
   }
 
@@ -265,27 +269,69 @@ final class NotificationService {
         : tx.preparedQuery(NotificationSql.COMMENT_EXISTS).execute(Tuple.of(c.commentId())).map(r -> r.size() == 0);
   }
 
-  private static Future<Long> insert(SqlClient tx, Candidate c, long actor, long postId, JsonObject data) {
+  /** A notification made and counted: its id and its owner's unread count with it. */
+  private record Told(long id, long unread) {}
+
+  private static Future<Told> insert(SqlClient tx, Candidate c, long actor, long postId, JsonObject data) {
     String excerpt = data.getString("excerpt", data.getString(Field.TITLE, ""));
     if (excerpt.length() > 300) {
       excerpt = excerpt.substring(0, 300);
     }
     return tx.preparedQuery(NotificationSql.INSERT).execute(Tuple.of(c.userId(), c.type(), actor, postId,
             c.commentId(), c.targetType(), c.targetId(), excerpt))
-        .map(r -> r.property(io.vertx.mysqlclient.MySQLClient.LAST_INSERTED_ID));
+        .compose(r -> {
+          long id = r.property(MySQLClient.LAST_INSERTED_ID);
+          return tx.preparedQuery(NotificationSql.UNREAD_ADD).execute(Tuple.of(c.userId()))
+              .map(counted -> new Told(id, counted(counted)));
+        });
   }
 
   /** Records {@code notification.created} with the notification as its owner lists it and their unread count. */
-  private static Future<Void> announce(SqlClient tx, long notification, long owner) {
-    return tx.preparedQuery(NotificationSql.BY_ID).execute(Tuple.of(notification))
-        .compose(rows -> unread(tx, owner).compose(count -> Outbox.record(tx, Address.NOTIFICATION_CREATED,
-            new JsonObject().put(Field.USER_ID, owner).put(Field.UNREAD, count)
-                .put("notification", json(Rows.first(rows))))));
+  private static Future<Void> announce(SqlClient tx, Told told, long owner) {
+    return tx.preparedQuery(NotificationSql.BY_ID).execute(Tuple.of(told.id()))
+        .compose(rows -> Outbox.record(tx, Address.NOTIFICATION_CREATED,
+            new JsonObject().put(Field.USER_ID, owner).put(Field.UNREAD, told.unread())
+                .put("notification", json(Rows.first(rows)))));
   }
 
-  private static Future<Long> unread(SqlClient tx, long owner) {
-    return tx.preparedQuery(NotificationSql.UNREAD_COUNT).execute(Tuple.of(owner))
-        .map(rows -> Rows.first(rows).getLong("n"));
+  /**
+   * The count a statement of notification_counts set through LAST_INSERT_ID(expr): the client reports
+   * an insert id of 0 as none, and an UPDATE that matched no row sets nothing (no row: no unread).
+   */
+  private static long counted(RowSet<Row> result) {
+    Long count = result.rowCount() == 0 ? null : result.property(MySQLClient.LAST_INSERTED_ID);
+    return count == null ? 0L : count;
+  }
+
+  /** The user's unread count, one row away (notification_counts, kept with every change). */
+  private static Future<Long> unread(SqlClient sql, long owner) {
+    return sql.preparedQuery(NotificationSql.UNREAD_COUNT).execute(Tuple.of(owner))
+        .map(rows -> rows.size() == 0 ? 0L : Rows.first(rows).getLong("n"));
+  }
+
+  /**
+   * In the transaction deleting post {@code postId}, before the delete: its notifications go with it
+   * (cascading), so their owners' unread counts lose the unread ones. The rows are locked first, so a
+   * notification read meanwhile is counted once, either here or by its reader.
+   */
+  static Future<Void> beforePostDelete(SqlClient tx, long postId) {
+    return tx.preparedQuery(NotificationSql.UNREAD_ON_POST).execute(Tuple.of(postId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture();
+      }
+      StringBuilder sql = new StringBuilder(NotificationSql.UNREAD_SUBTRACT).append("CASE user_id");
+      List<Object> params = new ArrayList<>();
+      List<Long> users = new ArrayList<>();
+      for (Row row : rows) {
+        sql.append(" WHEN ? THEN ?");
+        params.add(row.getLong("user_id"));
+        params.add(row.getLong("n"));
+        users.add(row.getLong("user_id"));
+      }
+      params.addAll(users);
+      sql.append(" END) WHERE user_id").append(Rows.in(users.size()));
+      return tx.preparedQuery(sql.toString()).execute(Tuple.from(params)).mapEmpty();
+    });
   }
 
   /** The actor's notifications, newest first; {@code unread: true} for unread ones only. */
@@ -324,7 +370,9 @@ final class NotificationService {
               }
               return tx.preparedQuery(NotificationSql.READ_ONE).execute(Tuple.of(id, actor.id()))
                   .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
-                      : readMark(tx, actor.id(), new JsonArray().add(id)).map(true));
+                      : tx.preparedQuery(NotificationSql.UNREAD_SUBTRACT_ONE).execute(Tuple.of(actor.id()))
+                          .compose(counted -> readMark(tx, actor.id(), new JsonArray().add(id), counted(counted)))
+                          .map(true));
             }))
         .onSuccess(changed -> {
           if (changed) {
@@ -339,7 +387,8 @@ final class NotificationService {
     Actor actor = Actor.of(body).requireUser();
     return Transactions.run(pool, tx -> tx.preparedQuery(NotificationSql.READ_ALL).execute(Tuple.of(actor.id()))
             .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
-                : readMark(tx, actor.id(), null).map(true)))
+                : tx.preparedQuery(NotificationSql.UNREAD_NONE).execute(Tuple.of(actor.id()))
+                    .compose(none -> readMark(tx, actor.id(), null, 0L)).map(true)))
         .onSuccess(changed -> {
           if (changed) {
             afterCommit.run();
@@ -350,9 +399,9 @@ final class NotificationService {
   }
 
   /** {@code notification.read}: these ids (null: all) are read now, and the unread count after. */
-  private static Future<Void> readMark(SqlClient tx, long owner, JsonArray ids) {
-    return unread(tx, owner).compose(count -> Outbox.record(tx, Address.NOTIFICATION_READ, new JsonObject()
-        .put(Field.USER_ID, owner).put("ids", ids).put("all", ids == null).put(Field.UNREAD, count)));
+  private static Future<Void> readMark(SqlClient tx, long owner, JsonArray ids, long unread) {
+    return Outbox.record(tx, Address.NOTIFICATION_READ, new JsonObject()
+        .put(Field.USER_ID, owner).put("ids", ids).put("all", ids == null).put(Field.UNREAD, unread));
   }
 
   static JsonObject json(Row row) {

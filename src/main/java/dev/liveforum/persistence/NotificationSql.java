@@ -42,7 +42,23 @@ interface NotificationSql {
   String BY_ID = COLUMNS + " WHERE n.id = ?";
   String LIST = COLUMNS + " WHERE n.user_id = ? AND n.id < ? ORDER BY n.id DESC LIMIT ?";
   String LIST_UNREAD = COLUMNS + " WHERE n.user_id = ? AND n.read_at IS NULL AND n.id < ? ORDER BY n.id DESC LIMIT ?";
-  String UNREAD_COUNT = "SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL";
+  /** A user's unread count (no row: none). */
+  String UNREAD_COUNT = "SELECT unread AS n FROM notification_counts WHERE user_id = ?";
+  /**
+   * One more unread notification for user {@code ?}. The new count comes back as the statement's insert
+   * id (LAST_INSERT_ID(expr)), so counting costs no second statement.
+   */
+  String UNREAD_ADD = "INSERT INTO notification_counts (user_id, unread) VALUES (?, LAST_INSERT_ID(1))"
+      + " ON DUPLICATE KEY UPDATE unread = LAST_INSERT_ID(unread + 1)";
+  /** One unread notification fewer for user {@code ?}; the new count comes back as the insert id. */
+  String UNREAD_SUBTRACT_ONE = "UPDATE notification_counts SET unread = LAST_INSERT_ID(GREATEST(unread, 1) - 1)"
+      + " WHERE user_id = ?";
+  String UNREAD_NONE = "UPDATE notification_counts SET unread = 0 WHERE user_id = ?";
+  /** Locks a post's unread notifications, which its delete takes with it, and counts them per user. */
+  String UNREAD_ON_POST = "SELECT user_id, COUNT(*) AS n FROM notifications WHERE post_id = ? AND read_at IS NULL"
+      + " GROUP BY user_id FOR UPDATE";
+  /** Followed by {@code CASE user_id WHEN ? THEN ? … END WHERE user_id IN (…)}: subtracts each user's count. */
+  String UNREAD_SUBTRACT = "UPDATE notification_counts SET unread = unread - LEAST(unread, ";
   String OWNER = "SELECT user_id, read_at FROM notifications WHERE id = ?";
   String READ_ONE = "UPDATE notifications SET read_at = UTC_TIMESTAMP(3) WHERE id = ? AND user_id = ? AND read_at IS NULL";
   String READ_ALL = "UPDATE notifications SET read_at = UTC_TIMESTAMP(3) WHERE user_id = ? AND read_at IS NULL";

@@ -90,8 +90,9 @@ final class PostService {
     Actor actor = Actor.of(body).requireUser();
     long id = body.getLong(Field.ID);
     return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "delete this post")
-            .compose(row -> StatsQueries.beforePostDelete(tx, id).compose(removed -> tx
-                .preparedQuery(PostSql.DELETE_COMMENT_LIKES).execute(Tuple.of(id))
+            .compose(row -> StatsQueries.beforePostDelete(tx, id).compose(removed -> NotificationService
+                .beforePostDelete(tx, id)
+                .compose(r -> tx.preparedQuery(PostSql.DELETE_COMMENT_LIKES).execute(Tuple.of(id)))
                 .compose(r -> tx.preparedQuery(PostSql.DELETE_POST_LIKES).execute(Tuple.of(id)))
                 .compose(r -> tx.preparedQuery(PostSql.DELETE).execute(Tuple.of(id)))
                 .compose(r -> Outbox.record(tx, Address.POST_DELETED, new JsonObject().put(Field.ID, id)
