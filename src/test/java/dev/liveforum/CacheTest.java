@@ -9,13 +9,20 @@ import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @DisplayName("The read cache in Redis")
 class CacheTest {
@@ -63,6 +70,49 @@ class CacheTest {
         Api.Response deleted = viaA.send(HttpMethod.DELETE, "/api/posts/" + id, author, (JsonObject) null);
         assertEquals(503, deleted.status(), "writes need the database: " + deleted);
       }
+    }
+  }
+
+  @Test
+  @DisplayName("writes to 30 posts at once, whose invalidations share Redis calls, each leave no stale copy on the other node")
+  void simultaneousWritesAllInvalidate() throws Exception {
+    Config config = TestServices.config()
+        .with(Setting.REDIS_KEY_PREFIX, "lf-test-" + TestServices.RUN_ID + "-cache-burst:");
+    try (TestNode a = TestNode.clustered(config, "http", "persistence", "cache");
+         TestNode b = TestNode.clustered(config, "http", "persistence", "cache")) {
+      Api viaA = new Api(a.port);
+      Api viaB = new Api(b.port);
+      Forum forum = new Forum(viaA, config);
+      String author = forum.user("burst");
+      long board = forum.board("Burst");
+      List<Long> ids = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        long id = forum.post(author, board, "Before " + i, "text").getLong("id");
+        assertEquals("Before " + i, viaB.get("/api/posts/" + id).json().getString("title")); // cached on B
+        ids.add(id);
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(30);
+      try {
+        List<Future<Api.Response>> edits = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+          long id = ids.get(i);
+          String title = "After " + i;
+          edits.add(pool.submit(() -> viaA.send(HttpMethod.PATCH, "/api/posts/" + id, author,
+              new JsonObject().put("title", title))));
+        }
+        for (Future<Api.Response> edit : edits) {
+          assertEquals(200, edit.get().status(), edit.get().toString());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      for (int i = 0; i < ids.size(); i++) {
+        assertEquals("After " + i, viaB.get("/api/posts/" + ids.get(i)).json().getString("title"),
+            "post " + ids.get(i) + " on node B after all edits returned");
+      }
+      JsonArray firstPage = viaB.get("/api/posts?boardId=" + board).json().getJsonArray("items");
+      assertTrue(firstPage.stream().allMatch(p -> ((JsonObject) p).getString("title").startsWith("After ")),
+          "the cached first page shows the edits: " + firstPage.encodePrettily());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.liveforum.cache;
 
 import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Field;
+import dev.liveforum.bus.GroupCommit;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +10,10 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Read-through cache of posts ({@code post:<id>}) and of the first page of each post list, in Redis
@@ -45,8 +49,24 @@ final class ReadCache {
       if KEYS[2] then seq = redis.call('GET', KEYS[2]) or '0' end
       return {redis.call('GET', key), key, seq}""";
 
+  /** A post's generation outlives any copy stored under it (POST_TTL_SECONDS) by far. */
+  static final int GENERATION_TTL_SECONDS = 86_400;
+  /**
+   * KEYS: (generation, copy) per post, then the lists' generation; ARGV[1]: the generations' TTL.
+   * Bumps each post's generation, drops its copy, bumps the lists' generation.
+   */
+  private static final String INVALIDATE = """
+      for i = 1, #KEYS - 1, 2 do
+        redis.call('INCR', KEYS[i])
+        redis.call('EXPIRE', KEYS[i], ARGV[1])
+        redis.call('DEL', KEYS[i + 1])
+      end
+      redis.call('INCR', KEYS[#KEYS])
+      return 1""";
+
   private final RedisAPI redis;
   private final String prefix;
+  private final GroupCommit<List<Long>, Void> invalidations = new GroupCommit<>(this::invalidateAll);
 
   ReadCache(RedisAPI redis, String keyPrefix) {
     this.redis = redis;
@@ -90,16 +110,32 @@ final class ReadCache {
         .map(r -> new JsonObject().put("stored", true));
   }
 
-  /** Drops the posts, bumps their generations and the lists' generation. */
+  /**
+   * Drops the posts, bumps their generations and the lists' generation. Invalidations that arrive while
+   * another is in flight go together into the next call (each post once): one script, one round trip,
+   * for every write of the moment, whether its edge asked or its domain event did.
+   */
   Future<JsonObject> invalidate(JsonObject body) {
-    List<Future<?>> work = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
     for (Object id : body.getJsonArray(Field.POST_IDS, new JsonArray())) {
-      String gen = postGen(((Number) id).longValue());
-      work.add(redis.incr(gen).compose(g -> redis.expire(List.of(gen, "86400"))));
-      work.add(redis.del(List.of(postKey(((Number) id).longValue()))));
+      ids.add(((Number) id).longValue());
     }
-    work.add(redis.incr(listGen()));
-    return Future.all(work).map(done -> new JsonObject());
+    return invalidations.submit(ids).map(done -> new JsonObject());
+  }
+
+  private Future<List<Future<Void>>> invalidateAll(List<List<Long>> batch) {
+    Set<Long> ids = new LinkedHashSet<>();
+    batch.forEach(ids::addAll);
+    List<String> args = new ArrayList<>(ids.size() * 2 + 4);
+    args.add(INVALIDATE);
+    args.add(String.valueOf(ids.size() * 2 + 1));
+    for (long id : ids) {
+      args.add(postGen(id));
+      args.add(postKey(id));
+    }
+    args.add(listGen());
+    args.add(String.valueOf(GENERATION_TTL_SECONDS));
+    return redis.eval(args).map(done -> Collections.nCopies(batch.size(), Future.<Void>succeededFuture()));
   }
 
   private static JsonObject reply(Response value, String generation) {

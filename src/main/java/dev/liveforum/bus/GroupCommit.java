@@ -1,4 +1,4 @@
-package dev.liveforum.persistence;
+package dev.liveforum.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,27 +20,30 @@ import java.util.function.Function;
  * whole fails, every write of the batch gets that failure. Outcomes are handed out only after the
  * transaction is over, so no caller is told of a write that was then rolled back.
  *
- * <p>Not thread-safe, and needs none: it is used from its verticle's event loop, where the SQL client
- * also completes its futures.
+ * <p>The same shape serves any store that does better with one call for many requests: the cache
+ * role invalidates the posts of every write waiting in one Redis script call.
+ *
+ * <p>Not thread-safe, and needs none: it is used from its verticle's event loop, where the SQL and
+ * Redis clients also complete their futures.
  */
-final class GroupCommit<I, O> {
+public final class GroupCommit<I, O> {
   /** At most this many writes per transaction, so that no batch makes its writers wait long. */
-  static final int MAX_BATCH = 128;
+  public static final int MAX_BATCH = 128;
   /**
    * Transactions of one kind in flight at once. Two, so that the next batch is already doing its work
    * while the one before waits for its log flush; more would only queue on the same row locks.
    */
-  static final int MAX_IN_FLIGHT = 2;
+  public static final int MAX_IN_FLIGHT = 2;
 
   private final Function<List<I>, Future<List<Future<O>>>> commit;
   private final Deque<Waiting<I, O>> queue = new ArrayDeque<>();
   private int inFlight;
 
-  GroupCommit(Function<List<I>, Future<List<Future<O>>>> commit) {
+  public GroupCommit(Function<List<I>, Future<List<Future<O>>>> commit) {
     this.commit = commit;
   }
 
-  Future<O> submit(I write) {
+  public Future<O> submit(I write) {
     Promise<O> answer = Promise.promise();
     queue.add(new Waiting<>(write, answer));
     next();
