@@ -17,7 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 
 import static dev.liveforum.support.Forum.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -191,6 +197,65 @@ class RealtimeTest {
       }
       assertEquals(0, apiB.get("/api/realtime/post." + post + "?after=" + (last + 3)).json()
           .getJsonArray("events").size());
+    }
+  }
+
+  @Test
+  @DisplayName("40 comments at once on two posts: each post's watchers get every one, numbered 1..20 without a gap or a repeat, and catch-up agrees")
+  void burstIsNumberedWithoutGaps() throws Exception {
+    long[] posts = {post("Burst one"), post("Burst two")};
+    // A socket per post and node: a client looking for one channel's events skips the other's.
+    BridgeClient[][] watchers = new BridgeClient[2][2];
+    try {
+      for (int p = 0; p < 2; p++) {
+        for (int n = 0; n < 2; n++) {
+          watchers[p][n] = BridgeClient.connect(n == 0 ? a.bridgePort : b.bridgePort);
+          watchers[p][n].subscribe("post." + posts[p], null);
+        }
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(40);
+      try {
+        List<Future<JsonObject>> made = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+          long post = posts[i % 2];
+          Api api = i % 4 < 2 ? apiA : apiB;
+          String text = "burst " + i;
+          made.add(pool.submit(() -> comment(api, bob, post, text)));
+        }
+        for (Future<JsonObject> comment : made) {
+          comment.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      for (int p = 0; p < 2; p++) {
+        String channel = "post." + posts[p];
+        for (BridgeClient watcher : watchers[p]) {
+          List<Long> seqs = new ArrayList<>();
+          Set<Long> comments = new HashSet<>();
+          while (seqs.size() < 20) {
+            JsonObject event = watcher.event(channel, "comment.created");
+            seqs.add(event.getLong("seq"));
+            comments.add(event.getJsonObject("data").getLong("commentId"));
+          }
+          assertEquals(20, comments.size(), "twenty different comments on " + channel);
+          assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), seqs.stream().sorted().toList(),
+              "the numbers on " + channel + " are 1..20, each once");
+        }
+        JsonArray kept = apiB.awaitSeq("/api/realtime/" + channel + "?after=0", 20).getJsonArray("events");
+        assertEquals(20, kept.size());
+        for (int i = 0; i < 20; i++) {
+          assertEquals(i + 1, kept.getJsonObject(i).getLong("seq"));
+        }
+      }
+    } finally {
+      for (BridgeClient[] row : watchers) {
+        for (BridgeClient watcher : row) {
+          if (watcher != null) {
+            watcher.close();
+          }
+        }
+      }
     }
   }
 

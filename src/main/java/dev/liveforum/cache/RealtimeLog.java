@@ -3,11 +3,13 @@ package dev.liveforum.cache;
 import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
+import dev.liveforum.bus.GroupCommit;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,17 +21,33 @@ final class RealtimeLog {
   /** The sequence outlives the backlog, so a client far behind is told to reload rather than restarted at 1. */
   static final int SEQ_TTL_SECONDS = 7 * 86_400;
 
-  /** KEYS: seq, log, event marker. ARGV: event JSON (an object), cap, log TTL, seq TTL. Returns {seq, 1 if new}. */
+  /**
+   * Numbers and stores events in order. KEYS: (seq, log, event marker) per event. ARGV: each event's JSON
+   * (an object), then cap, log TTL, seq TTL. Returns (seq, 1 if new) per event; an event already
+   * numbered (by another bridge, or earlier in the same call) gets its number back.
+   */
   private static final String APPEND = """
-      local done = redis.call('GET', KEYS[3])
-      if done then return {tonumber(done), 0} end
-      local seq = redis.call('INCR', KEYS[1])
-      redis.call('EXPIRE', KEYS[1], ARGV[4])
-      redis.call('SET', KEYS[3], seq, 'EX', ARGV[3])
-      redis.call('ZADD', KEYS[2], seq, '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2))
-      redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[2]) + 1))
-      redis.call('EXPIRE', KEYS[2], ARGV[3])
-      return {seq, 1}""";
+      local n = #KEYS / 3
+      local cap = tonumber(ARGV[n + 1])
+      local out = {}
+      for i = 1, n do
+        local seqKey, logKey, marker = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+        local done = redis.call('GET', marker)
+        if done then
+          out[#out + 1] = tonumber(done)
+          out[#out + 1] = 0
+        else
+          local seq = redis.call('INCR', seqKey)
+          redis.call('EXPIRE', seqKey, ARGV[n + 3])
+          redis.call('SET', marker, seq, 'EX', ARGV[n + 2])
+          redis.call('ZADD', logKey, seq, '{"seq":' .. seq .. ',' .. string.sub(ARGV[i], 2))
+          redis.call('ZREMRANGEBYRANK', logKey, 0, -(cap + 1))
+          redis.call('EXPIRE', logKey, ARGV[n + 2])
+          out[#out + 1] = seq
+          out[#out + 1] = 1
+        end
+      end
+      return out""";
   /**
    * KEYS: seq, log. ARGV: after. Returns {current seq, status, events...}: status 1 with the events
    * after ARGV[1] in order, 0 when the backlog no longer reaches back that far or the channel restarted.
@@ -49,6 +67,7 @@ final class RealtimeLog {
   private final String prefix;
   private final int capacity;
   private final int ttlSeconds;
+  private final GroupCommit<JsonObject, JsonObject> appends = new GroupCommit<>(this::appendAll);
 
   RealtimeLog(RedisAPI redis, String keyPrefix, int capacity, int ttlSeconds) {
     this.redis = redis;
@@ -61,13 +80,38 @@ final class RealtimeLog {
     return prefix + "rt:seq:" + channel;
   }
 
-  /** {channel, eventId, event} → {seq, fresh}: the event's number on its channel. */
+  /**
+   * {channel, eventId, event} → {seq, fresh}: the event's number on its channel. Appends that arrive
+   * while another is in flight go together into the next script call, in the order they came.
+   */
   Future<JsonObject> append(JsonObject body) {
-    String channel = body.getString(Field.CHANNEL);
-    return redis.eval(List.of(APPEND, "3", seqKey(prefix, channel), prefix + "rt:log:" + channel,
-            prefix + "rt:ev:" + body.getString(Field.EVENT_ID), body.getJsonObject(Field.EVENT).encode(),
-            String.valueOf(capacity), String.valueOf(ttlSeconds), String.valueOf(SEQ_TTL_SECONDS)))
-        .map(r -> new JsonObject().put(Field.SEQ, r.get(0).toLong()).put("fresh", r.get(1).toInteger() == 1));
+    return appends.submit(body);
+  }
+
+  private Future<List<Future<JsonObject>>> appendAll(List<JsonObject> batch) {
+    List<String> args = new ArrayList<>(batch.size() * 4 + 5);
+    args.add(APPEND);
+    args.add(String.valueOf(batch.size() * 3));
+    for (JsonObject body : batch) {
+      String channel = body.getString(Field.CHANNEL);
+      args.add(seqKey(prefix, channel));
+      args.add(prefix + "rt:log:" + channel);
+      args.add(prefix + "rt:ev:" + body.getString(Field.EVENT_ID));
+    }
+    for (JsonObject body : batch) {
+      args.add(body.getJsonObject(Field.EVENT).encode());
+    }
+    args.add(String.valueOf(capacity));
+    args.add(String.valueOf(ttlSeconds));
+    args.add(String.valueOf(SEQ_TTL_SECONDS));
+    return redis.eval(args).map(r -> {
+      List<Future<JsonObject>> out = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        out.add(Future.succeededFuture(new JsonObject().put(Field.SEQ, r.get(2 * i).toLong())
+            .put("fresh", r.get(2 * i + 1).toInteger() == 1)));
+      }
+      return out;
+    });
   }
 
   /**
