@@ -146,9 +146,10 @@ public final class Database {
    */
   static <T> Future<T> readCommitted(Pool pool, boolean transaction,
                                      java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
-    return pool.withConnection(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute()
+    return Transactions.retryingDeadlocks(() -> pool.withConnection(conn -> conn
+        .query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute()
         .compose(v -> !transaction ? work.apply(conn) : conn.begin().compose(tx -> work.apply(conn)
             .compose(result -> tx.commit().map(result),
-                t -> tx.rollback().transform(ignored -> Future.<T>failedFuture(t))))));
+                t -> tx.rollback().transform(ignored -> Future.<T>failedFuture(t)))))));
   }
 }

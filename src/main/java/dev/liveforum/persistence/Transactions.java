@@ -7,11 +7,14 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Transactions that take row locks in more than one table can deadlock with another such transaction
- * (e.g. liking a comment while its post is being deleted). InnoDB then rolls one of them back at once;
- * that one is simply run again, a few times, before the client is told to retry.
+ * (e.g. liking a comment while its post is being deleted), and so can a statement that locks rows
+ * through a secondary index against one that locks the same rows by primary key (a notification
+ * feeder's lease against another feeder marking its batch fed). InnoDB then rolls one of them back at
+ * once; that one is simply run again, a few times, before the client is told to retry.
  */
 final class Transactions {
   static final int DEADLOCK = 1213;
@@ -21,14 +24,23 @@ final class Transactions {
   private Transactions() {}
 
   static <T> Future<T> run(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return attempt(pool, work, 1);
+    return retryingDeadlocks(() -> pool.withTransaction(work));
   }
 
-  private static <T> Future<T> attempt(Pool pool, Function<SqlConnection, Future<T>> work, int n) {
-    return pool.withTransaction(work).recover(failure -> {
+  /**
+   * Runs {@code work} (a statement or a transaction, from its start) again when InnoDB chose it as a
+   * deadlock's victim, a few times; a deadlock still there, or a lock wait timeout, becomes a 503 that
+   * tells the caller to try again, never an internal error.
+   */
+  static <T> Future<T> retryingDeadlocks(Supplier<Future<T>> work) {
+    return attempt(work, 1);
+  }
+
+  private static <T> Future<T> attempt(Supplier<Future<T>> work, int n) {
+    return work.get().recover(failure -> {
       Throwable t = Database.cause(failure);
       if (t instanceof DatabaseException e && e.getErrorCode() == DEADLOCK && n < ATTEMPTS) {
-        return attempt(pool, work, n + 1);
+        return attempt(work, n + 1);
       }
       if (t instanceof DatabaseException e && (e.getErrorCode() == DEADLOCK || e.getErrorCode() == LOCK_WAIT_TIMEOUT)) {
         return Future.failedFuture(Failure.unavailable("too many changes to the same thing at once; try again"));
