@@ -316,6 +316,11 @@ class NotificationsTest {
         assertEquals(0L, read.getLong("unread"));
         assertEquals(new JsonArray().add(notification.getLong("id")), read.getJsonArray("ids"));
       }
+      // The counts in the events are the counts right after each notification, not just the first one's.
+      comment(bob, post, null, "ping again");
+      assertEquals(1L, phone.event(channel, "notification.created").getJsonObject("data").getLong("unread"));
+      comment(bob, post, null, "and again");
+      assertEquals(2L, phone.event(channel, "notification.created").getJsonObject("data").getLong("unread"));
     }
   }
 
