@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Starts real LiveForum nodes for tests, through the same {@link Node} the launcher uses. */
@@ -86,7 +87,7 @@ public final class TestNode implements AutoCloseable {
    * router half the time. So every socket stays open until all ports are known.
    */
   public static int[] freePorts(int n) {
-    List<ServerSocket> sockets = new java.util.ArrayList<>(n);
+    List<ServerSocket> sockets = new ArrayList<>(n);
     try {
       int[] ports = new int[n];
       for (int i = 0; i < n; i++) {
