@@ -3,6 +3,7 @@ package dev.liveforum.notification;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Bus;
 import dev.liveforum.bus.Field;
+import dev.liveforum.bus.GroupCommit;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,7 +24,12 @@ import java.util.UUID;
  */
 final class Worker {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
-  private static final int COUNT = 16;
+  /**
+   * Jobs read at once; the next read waits for all of them. As many as persistence applies in one
+   * transaction (GroupCommit.MAX_BATCH): with 16, a worker applied about 230 jobs a second under the
+   * comment benchmark while 1,100 arrived, and the consumer group's lag grew by 800 a second.
+   */
+  private static final int COUNT = GroupCommit.MAX_BATCH;
   private static final int BLOCK_MS = 1000;
 
   private final Vertx vertx;
