@@ -54,7 +54,7 @@ public final class Bench {
          BareServer bare = BareServer.start(cores);
          LoadGenerator load = new LoadGenerator(options.connections(), options.clientLoops())) {
       Seed seed = Seed.create(new Api(target.server.host(), target.server.port()), target.config);
-      Scenarios scenarios = new Scenarios(bare.server, target.server, seed, new WriteChecks(target.config.db()),
+      Scenarios scenarios = new Scenarios(bare.server, target.server, seed, new WriteChecks(target.config),
           options.connections());
       Report report = new Report(System.out);
       report.header(String.format("LiveForum bench: %s; bare endpoint: %d instances; %d cores;"

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Compares what a write scenario's answers promised with the rows in the database, after every
  * request has been answered. A request that timed out may still have been written, so failures are
- * shown next to any difference.
+ * shown next to any difference. After both, how far the notification jobs are behind.
  */
 final class WriteChecks {
   private static final String COMMENT_ROWS = "SELECT COUNT(*) FROM comments WHERE post_id IN (%s)";
@@ -21,9 +21,11 @@ final class WriteChecks {
         (SELECT COUNT(*) FROM likes l WHERE l.target_type = 'post' AND l.target_id = p.id)""";
 
   private final Config.Db db;
+  private final NotificationBacklog backlog;
 
-  WriteChecks(Config.Db db) {
-    this.db = db;
+  WriteChecks(Config config) {
+    this.db = config.db();
+    this.backlog = new NotificationBacklog(config.redis());
   }
 
   /** Every 2xx of the scenario is one new comment on {@code posts}, and no other comment appeared. */
@@ -34,7 +36,7 @@ final class WriteChecks {
         long created = outcome.total(200, 299);
         long rows = count(COMMENT_ROWS, posts) - before;
         return List.of(verdict(created == rows, String.format("%,d answered 2xx, %,d new rows in comments", created, rows),
-            outcome));
+            outcome), backlog.line());
       };
     };
   }
@@ -51,6 +53,7 @@ final class WriteChecks {
       lines.add(verdict(wrong == 0 && counted == rows, String.format(
           "like_count adds up to %,d, likes has %,d rows, %,d posts whose like_count differs from their rows",
           counted, rows, wrong), outcome));
+      lines.add(backlog.line());
       return lines;
     };
   }
