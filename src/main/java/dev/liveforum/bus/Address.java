@@ -141,4 +141,9 @@ public final class Address {
   /** Events after which a post reads differently (their data names it as {@code postId}, or {@code id}). */
   public static final java.util.List<String> POST_VIEW_CHANGES =
       java.util.List.of(POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_DELETED, LIKE_CHANGED, IMAGE_CREATED);
+
+  /** Events after which a post's page reads differently: those of the post, and a comment's edit. */
+  public static final java.util.List<String> POST_PAGE_CHANGES =
+      java.util.List.of(POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_UPDATED, COMMENT_DELETED, LIKE_CHANGED,
+          IMAGE_CREATED);
 }

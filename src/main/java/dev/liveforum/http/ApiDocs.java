@@ -4,10 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 
 /** Swagger UI at {@code /api/docs}, served from its webjar, reading the contract at {@code /api/openapi.yaml}. */
 final class ApiDocs {
@@ -33,12 +29,6 @@ final class ApiDocs {
   }
 
   private static String swaggerUiVersion() {
-    try (InputStream in = ApiDocs.class.getResourceAsStream("/liveforum-build.properties")) {
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("swaggerUi.version");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Assets.versions().getProperty("swaggerUi.version");
   }
 }

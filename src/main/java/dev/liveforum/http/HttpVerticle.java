@@ -1,6 +1,7 @@
 package dev.liveforum.http;
 
 import dev.liveforum.auth.AccessTokens;
+import dev.liveforum.http.page.Origins;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
@@ -26,7 +27,8 @@ import java.util.Set;
 
 /**
  * The REST edge. Its router is built from {@code openapi.yaml}, so every request is validated against
- * the contract before a handler runs; handlers reach the other roles only over the event bus.
+ * the contract before a handler runs; handlers reach the other roles only over the event bus. The
+ * same server renders the pages people read ({@link PageRoutes}).
  */
 public class HttpVerticle extends VerticleBase {
   public static final String CONTRACT = "openapi.yaml";
@@ -39,13 +41,14 @@ public class HttpVerticle extends VerticleBase {
     Edge edge = new Edge(vertx, config.busTimeoutMs(), tokens);
     AccountRoutes accounts = new AccountRoutes(edge, tokens, config.auth());
     Health health = new Health(vertx);
+    Origins origins = new Origins(config.pages(), config.bridge().port());
 
     return contract().compose(contract -> {
       contract.getPaths().forEach(path -> QueryExtractor.check(path.getOperations()));
       Uploads uploads = new Uploads(contract, ImageRoutes.UPLOAD, config.http().uploadLimitBytes());
       RouterBuilder builder = RouterBuilder.create(vertx, CachingContract.of(contract), uploads.extractor(new QueryExtractor()))
           .rootHandler(new RequestLog())
-          .rootHandler(new SecurityHeaders());
+          .rootHandler(new SecurityHeaders(origins));
       if (!config.http().corsOrigins().isEmpty()) {
         builder.rootHandler(CorsHandler.create()
             .addOrigins(config.http().corsOrigins())
@@ -63,7 +66,8 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("getMe").addHandler(accounts::me);
       builder.getRoute("updateMe").addHandler(accounts::updateMe);
       Endpoints endpoints = new Endpoints(vertx);
-      CachedReads cache = new CachedReads(edge, NearCache.of(vertx, endpoints));
+      NearCache near = NearCache.of(vertx, endpoints);
+      CachedReads cache = new CachedReads(edge, near);
       ViewCounts views = new ViewCounts(vertx, edge);
       ReadRoutes reads = new ReadRoutes(edge, views);
       builder.getRoute("getUser").addHandler(reads::getUser);
@@ -109,6 +113,7 @@ public class HttpVerticle extends VerticleBase {
       router.get("/health/live").handler(health::live);
       router.get("/health/ready").handler(health::ready);
       ApiDocs.mount(vertx, router);
+      new PageRoutes(edge, cache, views, near, origins).mount(router);
       router.route().failureHandler(Problems::onFailure);
       router.errorHandler(404, rc -> Problems.send(rc, 404, "there is nothing at " + rc.request().path()));
       router.errorHandler(405, rc -> Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path()));

@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * domain events drop it too. A reader that missed may store its copy only if no invalidation reached
  * this node since it started reading ({@link #epoch()}), so an answer from before a write is never
  * kept after it. Entries also expire, which bounds a node that was cut off from an invalidation.
+ *
+ * <p>Post pages as rendered for browsers are kept beside the posts, under the same rules; they also
+ * go when one of their comments is edited (a comment's edit does not change the post itself).
  */
 final class NearCache {
   private static final long TTL_MS = 30_000;
@@ -33,10 +36,14 @@ final class NearCache {
   private static final long INVALIDATE_TIMEOUT_MS = 1000;
   private static final Map<Vertx, NearCache> BY_NODE = Collections.synchronizedMap(new WeakHashMap<>());
 
-  private record Entry(JsonObject post, long expiresAt) {}
+  private record Entry<T>(T value, long expiresAt) {}
+
+  /** A post's page as every reader gets it, cut where its view count goes (that changes without a write). */
+  record Page(String before, String after, long viewCount) {}
 
   private final Vertx vertx;
-  private final Map<Long, Entry> posts = new ConcurrentHashMap<>();
+  private final Map<Long, Entry<JsonObject>> posts = new ConcurrentHashMap<>();
+  private final Map<Long, Entry<Page>> pages = new ConcurrentHashMap<>();
   private final AtomicLong epoch = new AtomicLong();
 
   private NearCache(Vertx vertx) {
@@ -50,7 +57,7 @@ final class NearCache {
       cache.drop(msg.body().getJsonArray(Field.POST_IDS));
       msg.reply(null);
     });
-    for (String type : Address.POST_VIEW_CHANGES) {
+    for (String type : Address.POST_PAGE_CHANGES) {
       endpoints.<JsonObject>listen(Address.event(type), msg -> {
         JsonObject data = msg.body().getJsonObject(Field.DATA);
         Long id = data.getLong(Field.POST_ID, data.getLong(Field.ID));
@@ -61,11 +68,15 @@ final class NearCache {
   }
 
   JsonObject get(long id) {
-    Entry e = posts.get(id);
-    if (e == null || e.expiresAt < System.currentTimeMillis()) {
-      return null;
-    }
-    return e.post;
+    return live(posts.get(id));
+  }
+
+  Page page(long id) {
+    return live(pages.get(id));
+  }
+
+  private static <T> T live(Entry<T> e) {
+    return e == null || e.expiresAt < System.currentTimeMillis() ? null : e.value;
   }
 
   long epoch() {
@@ -74,18 +85,30 @@ final class NearCache {
 
   /** Keeps {@code post} (never modified afterwards) unless an invalidation arrived since {@code readStarted}. */
   void put(long id, JsonObject post, long readStarted) {
-    if (posts.size() >= MAX_ENTRIES) {
-      posts.clear();
+    keep(posts, id, post, readStarted);
+  }
+
+  /** Keeps a rendered page, on the same terms as {@link #put}. */
+  void putPage(long id, Page page, long readStarted) {
+    keep(pages, id, page, readStarted);
+  }
+
+  private <T> void keep(Map<Long, Entry<T>> map, long id, T value, long readStarted) {
+    if (map.size() >= MAX_ENTRIES) {
+      map.clear();
     }
-    posts.put(id, new Entry(post, System.currentTimeMillis() + TTL_MS));
+    map.put(id, new Entry<>(value, System.currentTimeMillis() + TTL_MS));
     if (epoch.get() != readStarted) {
-      posts.remove(id);
+      map.remove(id);
     }
   }
 
   void drop(JsonArray ids) {
     epoch.incrementAndGet();
-    ids.forEach(id -> posts.remove(((Number) id).longValue()));
+    ids.forEach(id -> {
+      posts.remove(((Number) id).longValue());
+      pages.remove(((Number) id).longValue());
+    });
   }
 
   /** Drops the posts on every node of the cluster (or just here), and completes when all have answered. */

@@ -29,6 +29,10 @@ final class Problems {
       rc.response().reset();
       return;
     }
+    if (!isApi(rc.request().path())) {
+      PageRoutes.error(rc, status, detail);
+      return;
+    }
     JsonObject body = new JsonObject()
         .put("type", "about:blank")
         .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
@@ -36,6 +40,11 @@ final class Problems {
         .put("detail", detail)
         .put("instance", rc.request().path());
     rc.response().setStatusCode(status).putHeader("Content-Type", TYPE).end(body.encode());
+  }
+
+  /** People get pages, programs get problem+json: everything under /api, /health and /metrics is for programs. */
+  static boolean isApi(String path) {
+    return path.startsWith("/api/") || path.equals("/api") || path.startsWith("/health") || path.startsWith("/metrics");
   }
 
   /** The failure handler of every route: turns whatever failed into a problem a person can act on. */

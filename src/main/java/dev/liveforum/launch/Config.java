@@ -26,6 +26,9 @@ public final class Config {
   public record Http(String host, int port, int instances, int bodyLimitBytes, int uploadLimitBytes,
                      List<String> corsOrigins) {}
 
+  /** What the browser pages need to know about where they are served. */
+  public record Pages(String publicUrl, List<String> bridgeUrls) {}
+
   public record Db(String url, String user, String password, int poolSize) {}
 
   public record Redis(String url, String keyPrefix) {
@@ -124,6 +127,10 @@ public final class Config {
         integer(Setting.HTTP_BODY_LIMIT), integer(Setting.HTTP_UPLOAD_LIMIT), list(Setting.HTTP_CORS_ORIGINS));
   }
 
+  public Pages pages() {
+    return new Pages(string(Setting.PAGES_PUBLIC_URL), list(Setting.PAGES_BRIDGE_URLS));
+  }
+
   public Bridge bridge() {
     return new Bridge(string(Setting.BRIDGE_HOST), integer(Setting.BRIDGE_PORT), list(Setting.BRIDGE_ORIGINS),
         integer(Setting.BRIDGE_MAX_HANDLERS), integer(Setting.BRIDGE_MAX_FRAME), integer(Setting.BRIDGE_MESSAGE_RATE),
@@ -195,6 +202,15 @@ public final class Config {
     String db = string(Setting.DB_URL);
     if (!db.isEmpty() && !db.matches("(mysql|mariadb)://[^/]+/[A-Za-z0-9_]+")) {
       throw invalid(Setting.DB_URL, "expected mysql://host:port/database", db);
+    }
+    String publicUrl = string(Setting.PAGES_PUBLIC_URL);
+    if (!publicUrl.isEmpty() && !publicUrl.matches("https?://[^/\\s]+")) {
+      throw invalid(Setting.PAGES_PUBLIC_URL, "expected http(s)://host[:port] without a path", publicUrl);
+    }
+    for (String url : list(Setting.PAGES_BRIDGE_URLS)) {
+      if (!url.matches("https?://[^/\\s]+(/\\S*)?")) {
+        throw invalid(Setting.PAGES_BRIDGE_URLS, "expected a comma list of http(s) URLs", url);
+      }
     }
     String redis = string(Setting.REDIS_URL);
     if (!redis.isEmpty() && !redis.matches("rediss?://.+")) {
