@@ -19,6 +19,8 @@ final class Assets {
     vendor(router, "sockjs.min.js", "sockjs-client/" + versions.getProperty("sockjs.version") + "/dist/sockjs.min.js");
     vendor(router, "uPlot.iife.min.js", "uplot/" + versions.getProperty("uplot.version") + "/dist/uPlot.iife.min.js");
     vendor(router, "uPlot.min.css", "uplot/" + versions.getProperty("uplot.version") + "/dist/uPlot.min.css");
+    router.get("/favicon.ico").handler(rc -> rc.response().putHeader("Content-Type", "image/svg+xml")
+        .putHeader("Cache-Control", "public, max-age=86400").sendFile("web/assets/favicon.svg"));
     router.get("/assets/*").handler(StaticHandler.create("web/assets")
         .setCachingEnabled(true).setMaxAgeSeconds(3600).setDirectoryListing(false).setIncludeHidden(false));
   }

@@ -42,6 +42,14 @@ final class CommentRoutes {
     like(rc, Address.LIKE_ADD, "post");
   }
 
+  /** Whether the caller likes the post, with its like count: what a page needs to show its like button. */
+  void postLikeState(RoutingContext rc) {
+    edge.withActor(rc, new JsonObject().put(Field.ID, Edge.id(rc)))
+        .compose(c -> edge.ask(rc, Address.POST_LIKED, c))
+        .onSuccess(r -> Edge.json(rc, 200, new JsonObject().put(Field.LIKED, r.getBoolean("likedByMe"))
+            .put(Field.LIKE_COUNT, r.getLong(Field.LIKE_COUNT))));
+  }
+
   void unlikePost(RoutingContext rc) {
     like(rc, Address.LIKE_REMOVE, "post");
   }

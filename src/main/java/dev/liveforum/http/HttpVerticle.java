@@ -99,6 +99,7 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("deleteComment").addHandler(comments::deleteComment);
       builder.getRoute("likePost").addHandler(comments::likePost);
       builder.getRoute("unlikePost").addHandler(comments::unlikePost);
+      builder.getRoute("getPostLike").addHandler(comments::postLikeState);
       builder.getRoute("likeComment").addHandler(comments::likeComment);
       builder.getRoute("unlikeComment").addHandler(comments::unlikeComment);
       ImageRoutes images = new ImageRoutes(edge, cache);

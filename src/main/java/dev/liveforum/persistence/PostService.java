@@ -60,8 +60,10 @@ final class PostService {
     if (actor.id() == null) {
       return Future.succeededFuture(new JsonObject().put("likedByMe", false));
     }
-    return pool.preparedQuery(PostSql.LIKED).execute(Tuple.of(body.getLong(Field.ID), actor.id()))
-        .map(rows -> new JsonObject().put("likedByMe", Rows.first(rows).getBoolean("liked")))
+    long id = body.getLong(Field.ID);
+    return pool.preparedQuery(PostSql.LIKED).execute(Tuple.of(actor.id(), id))
+        .compose(rows -> Rows.one(rows, "post " + id))
+        .map(row -> new JsonObject().put("likedByMe", row.getBoolean("liked")).put(Field.LIKE_COUNT, row.getLong("like_count")))
         .recover(Database::classify);
   }
 

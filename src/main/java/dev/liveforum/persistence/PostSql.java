@@ -33,7 +33,8 @@ interface PostSql {
   String DELETE = "DELETE FROM posts WHERE id = ?";
   String RECOMPUTE_HOT = "UPDATE posts SET hot_score = " + HOT
       + " WHERE created_at > UTC_TIMESTAMP(3) - INTERVAL 7 DAY";
-  String LIKED = "SELECT EXISTS (SELECT 1 FROM likes WHERE target_type = 'post' AND target_id = ? AND user_id = ?)"
-      + " AS liked";
+  /** Whether a user likes a post, and its like count (primary keys); parameters: the post, the user. */
+  String LIKED = "SELECT p.like_count, EXISTS (SELECT 1 FROM likes l WHERE l.target_type = 'post'"
+      + " AND l.target_id = p.id AND l.user_id = ?) AS liked FROM posts p WHERE p.id = ?";
   String MAX_ID = "SELECT COALESCE(MAX(id), 0) AS max_id FROM posts";
 }

@@ -1,0 +1,289 @@
+// A post's page, live: new comments in their place, edits, deletions, likes, readers and typing,
+// from the seq the page was rendered at; and the signed-in reader's own comments, replies and likes.
+import { bridge, session, ready, localTimes, showFor, showProblem } from './app.js';
+
+const article = document.querySelector('[data-post]');
+const postId = Number(article.dataset.postId);
+const thread = document.querySelector('[data-comments]');
+const template = document.getElementById('comment-template');
+const announce = document.querySelector('[data-announce]');
+const typingLine = document.querySelector('[data-typing]');
+let me = null;
+
+const commentEl = id => thread.querySelector(`[data-comment-id="${id}"]`);
+const setText = (el, text) => { if (el) el.textContent = String(text); };
+
+/** A comment as the API or an event gives it, in the page's markup (from the page's own template). */
+function build(c) {
+  const li = template.content.firstElementChild.cloneNode(true);
+  const id = c.id ?? c.commentId;
+  const authorId = c.author?.id ?? c.authorId;
+  li.id = `comment-${id}`;
+  li.dataset.commentId = id;
+  li.dataset.authorId = authorId;
+  const author = li.querySelector('.author');
+  author.href = `/users/${authorId}`;
+  author.textContent = c.author?.username ?? c.authorName;
+  li.querySelector('.when').href = `#comment-${id}`;
+  li.querySelector('time').dateTime = c.createdAt;
+  li.querySelector('time').textContent = c.createdAt;
+  li.querySelector('[data-content]').innerHTML = c.contentHtml; // sanitized by the server's Markdown pipeline
+  setText(li.querySelector('[data-like-count]'), c.likeCount ?? 0);
+  li.classList.add('fresh');
+  localTimes(li);
+  personalise(li);
+  return li;
+}
+
+/** Puts a new comment under its parent (or at the end of the thread), once. */
+function place(c) {
+  const id = c.id ?? c.commentId;
+  if (commentEl(id)) return false;
+  const parent = c.parentId ? commentEl(c.parentId) : null;
+  (parent ? parent.querySelector(':scope > .replies') : thread).append(build(c));
+  return true;
+}
+
+function markDeleted(id) {
+  const li = commentEl(id);
+  if (!li) return;
+  const body = li.querySelector(':scope > .comment-body');
+  const note = document.createElement('p');
+  note.className = 'deleted';
+  note.textContent = 'This comment was deleted.';
+  body.replaceChildren(note);
+}
+
+function showEdit(el, html, editedAt) {
+  const content = el.querySelector('[data-content]') ?? el.querySelector('[data-post-content]');
+  if (content) content.innerHTML = html;
+  const edited = el.querySelector('[data-edited]');
+  if (edited && editedAt) edited.hidden = false;
+}
+
+function setLike(button, count, liked) {
+  if (!button) return;
+  if (liked !== undefined) button.setAttribute('aria-pressed', String(liked));
+  const slot = button.querySelector('[data-like-count]');
+  if (slot) setText(slot, count);
+}
+
+const handler = {
+  event(ev) {
+    const d = ev.data;
+    switch (ev.type) {
+      case 'comment.created':
+        if (place(d)) {
+          announce.textContent = `New comment by ${d.authorName}`;
+        }
+        setText(article.querySelector('[data-comment-count]'), d.commentCount);
+        break;
+      case 'comment.updated':
+        if (commentEl(d.commentId)) showEdit(commentEl(d.commentId), d.contentHtml, d.editedAt);
+        break;
+      case 'comment.deleted':
+        markDeleted(d.commentId);
+        setText(article.querySelector('[data-comment-count]'), d.commentCount);
+        break;
+      case 'like.changed':
+        if (d.targetType === 'post') {
+          setText(article.querySelector('[data-like-count]'), d.likeCount);
+          if (me && d.userId === me.id) article.querySelector('[data-like]').setAttribute('aria-pressed', String(d.liked));
+        } else {
+          const li = commentEl(d.targetId);
+          setLike(li?.querySelector(':scope > .comment-body [data-like]'), d.likeCount,
+            me && d.userId === me.id ? d.liked : undefined);
+        }
+        break;
+      case 'post.updated':
+        setText(article.querySelector('[data-post-title]'), d.title);
+        showEdit(article, d.contentHtml, d.editedAt);
+        notice('The author edited this post.');
+        break;
+      case 'post.deleted':
+        notice('This post was deleted.');
+        for (const f of document.querySelectorAll('form, button')) f.disabled = true;
+        break;
+    }
+  },
+  live(ev) {
+    if (ev.type === 'presence') setText(article.querySelector('[data-presence]'), ev.data.viewers);
+    if (ev.type === 'typing' && (!me || ev.data.userId !== me.id)) typing(ev.data.username);
+  },
+  // The missed events are gone: read the thread and its counts again, as the server renders them now.
+  async reset() {
+    const page = new DOMParser().parseFromString(await (await fetch(location.href, { cache: 'no-store' })).text(), 'text/html');
+    const fresh = page.querySelector('[data-comments]');
+    if (!fresh) {
+      location.reload();
+      return;
+    }
+    thread.replaceChildren(...fresh.children);
+    for (const name of ['like-count', 'comment-count']) {
+      setText(article.querySelector(`[data-${name}]`), page.querySelector(`[data-post] [data-${name}]`)?.textContent ?? '');
+    }
+    localTimes(thread);
+    personalise(thread);
+    if (me) likedState().catch(() => {});
+  },
+  error() {},
+};
+
+function notice(text) {
+  const box = article.querySelector('[data-post-notice]');
+  box.textContent = text;
+  box.hidden = false;
+}
+
+let typingTimer;
+function typing(name) {
+  typingLine.textContent = `${name} is typing…`;
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => { typingLine.textContent = ''; }, 4000);
+}
+
+let lastTyping = 0;
+function sayTyping() {
+  if (!me || !bridge || Date.now() - lastTyping < 2000) return;
+  lastTyping = Date.now();
+  bridge.send(`post.${postId}.typing`, {});
+}
+
+/** Buttons that depend on who is reading: like for users, edit and delete for the author and admins. */
+function personalise(root) {
+  const mine = el => me && (me.role === 'admin' || Number(el.dataset.authorId) === me.id);
+  for (const li of root.matches?.('[data-comment-id]') ? [root] : root.querySelectorAll('[data-comment-id]')) {
+    const own = mine(li);
+    for (const b of li.querySelectorAll(':scope > .comment-body [data-edit], :scope > .comment-body [data-delete]')) b.hidden = !own;
+    for (const b of li.querySelectorAll(':scope > .comment-body [data-like]')) b.disabled = !me;
+  }
+  showFor(me, root.matches ? root : document);
+}
+
+async function likedState() {
+  const [post, comments] = await Promise.all([
+    session.api(`/api/posts/${postId}/like`),
+    session.api(`/api/posts/${postId}/comments?limit=50${new URLSearchParams(location.search).has('cursor')
+      ? '&cursor=' + encodeURIComponent(new URLSearchParams(location.search).get('cursor')) : ''}`),
+  ]);
+  article.querySelector('[data-like]').setAttribute('aria-pressed', String(post.liked));
+  for (const c of comments.items) {
+    commentEl(c.id)?.querySelector(':scope > .comment-body [data-like]')?.setAttribute('aria-pressed', String(c.likedByMe));
+  }
+}
+
+async function toggleLike(button, path) {
+  const liked = button.getAttribute('aria-pressed') === 'true';
+  button.disabled = true;
+  try {
+    const r = await session.api(path, { method: liked ? 'DELETE' : 'PUT' });
+    setLike(button, r.likeCount, r.liked);
+    if (button.closest('[data-post]')) setText(article.querySelector('[data-like-count]'), r.likeCount);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function submitComment(form, parentId) {
+  const textarea = form.querySelector('textarea');
+  const content = textarea.value.trim();
+  if (!content) return;
+  form.querySelector('button[type="submit"]').disabled = true;
+  try {
+    const c = await session.api(`/api/posts/${postId}/comments`, { method: 'POST', body: { content, ...(parentId ? { parentId } : {}) } });
+    place(c);
+    commentEl(c.id)?.scrollIntoView({ block: 'nearest' });
+    textarea.value = '';
+    form.querySelector('[data-error]').textContent = '';
+    if (parentId) form.remove();
+  } catch (e) {
+    showProblem(form, e);
+  } finally {
+    form.querySelector('button[type="submit"]').disabled = false;
+  }
+}
+
+function replyForm(li) {
+  if (li.querySelector(':scope > .reply-form')) return;
+  const form = document.createElement('form');
+  form.className = 'reply-form';
+  const id = `reply-${li.dataset.commentId}`;
+  form.innerHTML = `<label for="${id}">Reply</label><textarea id="${id}" rows="3" maxlength="20000" required></textarea>
+    <p class="field-error" data-error="form" role="alert"></p>
+    <button type="submit" class="button">Reply</button> <button type="button" data-cancel>Cancel</button>`;
+  form.addEventListener('submit', e => { e.preventDefault(); submitComment(form, Number(li.dataset.commentId)); });
+  form.querySelector('[data-cancel]').addEventListener('click', () => form.remove());
+  form.querySelector('textarea').addEventListener('input', sayTyping);
+  li.querySelector(':scope > .comment-body').after(form);
+  form.querySelector('textarea').focus();
+}
+
+async function editComment(li) {
+  const body = li.querySelector(':scope > .comment-body');
+  const content = body.querySelector('[data-content]');
+  const id = li.dataset.commentId;
+  const current = await session.api(`/api/posts/${postId}/comments?limit=50`).then(p => p.items.find(c => String(c.id) === id))
+    .catch(() => null);
+  const form = document.createElement('form');
+  form.className = 'reply-form';
+  form.innerHTML = `<label for="edit-${id}">Edit comment</label><textarea id="edit-${id}" rows="4" maxlength="20000" required></textarea>
+    <p class="field-error" data-error="form" role="alert"></p>
+    <button type="submit" class="button">Save</button> <button type="button" data-cancel>Cancel</button>`;
+  form.querySelector('textarea').value = current?.content ?? content.textContent;
+  content.hidden = true;
+  content.after(form);
+  form.querySelector('textarea').focus();
+  form.querySelector('[data-cancel]').addEventListener('click', () => { form.remove(); content.hidden = false; });
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    try {
+      const c = await session.api(`/api/comments/${id}`, { method: 'PATCH', body: { content: form.querySelector('textarea').value } });
+      showEdit(li, c.contentHtml, c.editedAt);
+      form.remove();
+      content.hidden = false;
+    } catch (err) {
+      showProblem(form, err);
+    }
+  });
+}
+
+thread.addEventListener('click', async e => {
+  const button = e.target.closest('button');
+  const li = button?.closest('[data-comment-id]');
+  if (!button || !li || !me) return;
+  if (button.matches('[data-like]')) await toggleLike(button, `/api/comments/${li.dataset.commentId}/like`);
+  else if (button.matches('[data-reply]')) replyForm(li);
+  else if (button.matches('[data-edit]')) await editComment(li);
+  else if (button.matches('[data-delete]') && confirm('Delete this comment?')) {
+    await session.api(`/api/comments/${li.dataset.commentId}`, { method: 'DELETE' });
+    markDeleted(li.dataset.commentId);
+  }
+});
+
+article.querySelector('[data-like]').addEventListener('click', e => toggleLike(e.currentTarget, `/api/posts/${postId}/like`));
+article.querySelector('[data-delete-post]').addEventListener('click', async () => {
+  if (!confirm('Delete this post and its comments?')) return;
+  await session.api(`/api/posts/${postId}`, { method: 'DELETE' });
+  location.assign(article.querySelector('.crumbs a:last-child').href);
+});
+
+const commentForm = document.querySelector('[data-comment-form]');
+commentForm?.addEventListener('submit', e => { e.preventDefault(); submitComment(commentForm); });
+commentForm?.querySelector('textarea').addEventListener('input', sayTyping);
+
+function applyUser(user) {
+  me = user;
+  const own = me && (me.role === 'admin' || Number(article.dataset.authorId) === me.id);
+  article.querySelector('[data-like]').disabled = !me;
+  article.querySelector('[data-edit-post]').hidden = !own;
+  article.querySelector('[data-delete-post]').hidden = !own;
+  personalise(thread);
+  if (me) likedState().catch(() => {});
+}
+
+const seq = article.dataset.seq === '' ? null : Number(article.dataset.seq);
+bridge?.watch(`post.${postId}`, seq, handler);
+ready.then(user => {
+  applyUser(user);
+  session.onChange(applyUser);
+});
