@@ -51,6 +51,12 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /** A node on exactly these ports, e.g. one started again where a stopped one was. */
+  public static TestNode startOn(Config config, int port, int bridgePort) {
+    Config c = config.with(Setting.HTTP_PORT, port).with(Setting.BRIDGE_PORT, bridgePort);
+    return new TestNode(Node.start(c).await(), port, bridgePort, c);
+  }
+
   private static boolean portTaken(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof java.net.BindException) {

@@ -1,0 +1,100 @@
+package dev.liveforum;
+
+import dev.liveforum.launch.Config;
+import dev.liveforum.launch.Setting;
+import dev.liveforum.support.Api;
+import dev.liveforum.support.Browser;
+import dev.liveforum.support.Forum;
+import dev.liveforum.support.TestNode;
+import dev.liveforum.support.TestServices;
+import dev.liveforum.support.Ui;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A page whose bridge node goes away: the comments written meanwhile are fetched when it is back,
+ * each once and in order. Node A holds the data, B serves the page, C is the bridge the page uses.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Catching up: a page that lost its bridge shows what it missed, once each, in order")
+class CatchUpBrowserTest {
+  private TestNode a;
+  private TestNode b;
+  private TestNode c;
+  private Config bridgeConfig;
+  private Api api;
+  private Forum forum;
+
+  @BeforeAll
+  void start() {
+    a = TestNode.clustered("http", "persistence", "cache", "bridge");
+    int[] ports = TestNode.freePorts(2);
+    bridgeConfig = TestNode.clusterMember(TestServices.config(), "bridge");
+    c = TestNode.startOn(bridgeConfig, ports[0], ports[1]);
+    b = TestNode.clustered(TestServices.config().with(Setting.PAGES_BRIDGE_URLS,
+        new JsonArray().add("http://localhost:" + c.bridgePort + "/eventbus")), "http");
+    api = new Api(a.port);
+    forum = new Forum(api);
+  }
+
+  @AfterAll
+  void stop() {
+    b.close();
+    c.close();
+    a.close();
+  }
+
+  private long comment(String token, long post, String text) {
+    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token, new JsonObject().put("content", text));
+    assertEquals(201, r.status(), r.toString());
+    return r.json().getLong("id");
+  }
+
+  @Test
+  @DisplayName("three comments written while the page's bridge node is down appear once each, in order, when it is back")
+  void missedCommentsArriveInOrder() {
+    String bob = forum.user("bob");
+    long post = forum.post(bob, forum.board("catch up"), "Flaky network", "Body").getLong("id");
+    try (Browser page = Browser.desktop()) {
+      page.open("http://localhost:" + b.port + "/posts/" + post);
+      Ui.waitLive(page);
+      long first = comment(bob, post, "Before the drop");
+      page.waitUntil(d -> Ui.commentIds(page).equals(List.of(first)), Ui.LIVE, "the first comment, live");
+
+      c.close();
+      page.waitUntil(d -> !"open".equals(d.findElement(By.tagName("html")).getDomAttribute("data-live")), Ui.LIVE,
+          "the page to notice that its bridge is gone");
+      List<Long> expected = new ArrayList<>(List.of(first));
+      for (int i = 1; i <= 3; i++) {
+        expected.add(comment(bob, post, "Missed " + i));
+      }
+      assertEquals(List.of(first), Ui.commentIds(page), "nothing can arrive while the bridge is down");
+
+      c = TestNode.startOn(bridgeConfig, c.port, c.bridgePort);
+      page.waitUntil(d -> Ui.commentIds(page).size() >= 4, Duration.ofSeconds(30), "the three missed comments");
+      assertEquals(expected, Ui.commentIds(page), "each missed comment once, in the order written");
+      for (int i = 1; i <= 3; i++) {
+        assertEquals("Missed " + i, page.text(By.cssSelector("[data-comment-id='" + expected.get(i) + "'] [data-content]")));
+      }
+      assertEquals("4", page.text(By.cssSelector("[data-post] [data-comment-count]")));
+      // While the node was down the browser could not reach it, and says so; nothing else went wrong.
+      String bridge = "localhost:" + c.bridgePort + "/eventbus";
+      List<String> other = page.consoleProblems().stream()
+          .filter(p -> !(p.contains(bridge) && p.contains("ERR_CONNECTION_REFUSED"))).toList();
+      assertEquals(List.of(), other);
+    }
+  }
+}
