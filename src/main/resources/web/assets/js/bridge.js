@@ -307,7 +307,7 @@ export class Bridge {
         if (res.status === 200) {
           const { events = [], seq } = await res.json();
           for (const ev of events) if (isSeq(ev.seq) && ev.seq > w.last) this.#apply(w, ev);
-          if (isSeq(seq)) w.known = seq;
+          if (isSeq(seq)) w.known = Math.max(w.known ?? 0, seq);
           break;
         }
         if (res.status === 410) {
