@@ -21,9 +21,21 @@ let restoring = null; // the first restore(), which token() waits for
 const listeners = new Set();
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(LOCK) : null;
 
+// Whether this browser may hold a session cookie (set by signIn and every refresh, cleared by sign-out and
+// a refused refresh): a flag, never a token. Without it a guest's every page load would ask to refresh and
+// get a 401, which browsers log to the console as an error.
+const HINT = 'liveforum-signed-in';
+function hint(on) {
+  try {
+    if (on === undefined) return localStorage.getItem(HINT) === '1';
+    localStorage.setItem(HINT, on ? '1' : '0');
+  } catch { /* storage disabled: always ask */ }
+  return true;
+}
+
 /** One refresh at a time across tabs (a lock) and within this one (the shared promise). */
 function exclusive(fn) {
-  return navigator.locks ? navigator.locks.request(LOCK, fn) : fn();
+  return globalThis.navigator?.locks ? navigator.locks.request(LOCK, fn) : fn();
 }
 
 function refresh() {
@@ -36,6 +48,7 @@ async function refreshNow() {
   const res = await fetch(AUTH + '/refresh', { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' } });
   if (res.ok) return adopt(await res.json());
   if (res.status === 401) {
+    hint(false);
     const was = user;
     forget();
     if (was) announce('signed-out'); // the cookie is shared: every tab is signed out
@@ -47,6 +60,7 @@ async function refreshNow() {
 /** Keeps a session answer {accessToken, expiresIn, user}; tells listeners when the user changed. */
 function adopt(answer) {
   const before = user;
+  hint(true);
   accessToken = answer.accessToken;
   lifetimeMs = Math.max(0, Number(answer.expiresIn) || 0) * 1000;
   expiresAt = Date.now() + lifetimeMs;
@@ -100,8 +114,18 @@ function announce(type) {
 if (channel) {
   channel.onmessage = ({ data }) => {
     if (data?.type === 'signed-out') forget();
-    else if (data?.type === 'signed-in') session.restore();
+    // Not restore(): this tab may not see the hint yet, as storage reaches other tabs a little later.
+    else if (data?.type === 'signed-in') restoreNow();
   };
+}
+
+function restoreNow() {
+  const p = refresh().catch(e => {
+    console.info('session: cannot restore', e.status ?? e.message);
+    return user;
+  });
+  restoring ??= p;
+  return p;
 }
 
 /** An Error for a refused request: .status, .problem (the problem+json body or null), .retryAfter (s). */
@@ -129,12 +153,8 @@ async function parse(res) {
 export const session = {
   /** On page load: signed in (the cookie) or not. Resolves to the user or null; never rejects. */
   restore() {
-    const p = refresh().catch(e => {
-      console.info('session: cannot restore', e.status ?? e.message);
-      return user;
-    });
-    restoring ??= p;
-    return p;
+    if (!hint()) return Promise.resolve(null); // signed out in this browser: no cookie to refresh
+    return restoreNow();
   },
 
   /** The current user {id, username, role}, or null. */
@@ -188,6 +208,7 @@ export const session = {
       }
     });
     forget();
+    hint(false);
     announce('signed-out');
     if (err) throw err;
   },
