@@ -60,6 +60,11 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("login").addHandler(accounts::login);
       builder.getRoute("refresh").addHandler(accounts::refresh);
       builder.getRoute("logout").addHandler(accounts::logout);
+      SessionRoutes sessions = new SessionRoutes(edge, accounts, config.auth().refreshTtlDays(),
+          config.http().corsOrigins());
+      builder.getRoute("createSession").addHandler(sessions.originCheck()).addHandler(sessions::signIn);
+      builder.getRoute("refreshSession").addHandler(sessions.originCheck()).addHandler(sessions::refresh);
+      builder.getRoute("deleteSession").addHandler(sessions.originCheck()).addHandler(sessions::signOut);
       builder.getRoute("getMe").addHandler(accounts::me);
       builder.getRoute("updateMe").addHandler(accounts::updateMe);
       Endpoints endpoints = new Endpoints(vertx);
@@ -88,6 +93,7 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("getPost").addHandler(forum::getPost);
       builder.getRoute("updatePost").addHandler(forum::updatePost);
       builder.getRoute("deletePost").addHandler(forum::deletePost);
+      builder.getRoute("previewMarkdown").addHandler(forum::preview);
       CommentRoutes comments = new CommentRoutes(edge, cache);
       builder.getRoute("listComments").addHandler(comments::listComments);
       builder.getRoute("createComment").addHandler(comments::createComment);

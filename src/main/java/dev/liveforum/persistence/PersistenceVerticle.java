@@ -52,6 +52,7 @@ public class PersistenceVerticle extends VerticleBase {
       endpoints.serve(Address.POST_DELETE, posts::delete);
       endpoints.serve(Address.POST_LIST, posts::list);
       endpoints.serve(Address.POST_LIKED, posts::liked);
+      endpoints.serve(Address.MARKDOWN_PREVIEW, PostService::preview);
       CommentService comments = new CommentService(pool, cursors, relay::kick);
       endpoints.serve(Address.COMMENT_LIST, comments::list);
       endpoints.serve(Address.COMMENT_CREATE, comments::create);

@@ -50,6 +50,12 @@ final class PostService {
             : Database.classify(t));
   }
 
+  /** What a post with this content would show: the same checks and rendering as {@link #create}, nothing stored. */
+  static Future<JsonObject> preview(JsonObject body) {
+    String html = Markdown.toSafeHtml(checkContent(body.getString(Field.CONTENT)));
+    return Future.succeededFuture(new JsonObject().put(Field.HTML, html));
+  }
+
   Future<JsonObject> get(JsonObject body) {
     return read(pool, body.getLong(Field.ID), Actor.of(body)).recover(Database::classify);
   }
