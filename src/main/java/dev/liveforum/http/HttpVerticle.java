@@ -47,11 +47,22 @@ public class HttpVerticle extends VerticleBase {
           .rootHandler(new RequestLog())
           .rootHandler(new SecurityHeaders());
       if (!config.http().corsOrigins().isEmpty()) {
-        builder.rootHandler(CorsHandler.create()
+        // Credentials: a trusted origin's page may use the session cookie (SessionRoutes); no other route reads cookies.
+        CorsHandler cors = CorsHandler.create()
             .addOrigins(config.http().corsOrigins())
+            .allowCredentials(true)
             .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
             .allowedHeaders(Set.of("Authorization", "Content-Type", RequestLog.HEADER))
-            .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Location")));
+            .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Location"));
+        // Browsers send Origin with their POSTs from the server's own pages too, and the handler refuses
+        // every origin it does not list; CORS is about other origins only.
+        builder.rootHandler(rc -> {
+          if (RequestOrigin.fromOwnPage(rc.request())) {
+            rc.next();
+          } else {
+            cors.handle(rc);
+          }
+        });
       }
       builder.rootHandler(uploads.bodyHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes())));
       builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(tokens));

@@ -6,7 +6,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -82,7 +81,7 @@ final class SessionRoutes {
   Handler<RoutingContext> originCheck() {
     return rc -> {
       String origin = rc.request().getHeader("Origin");
-      if (origin == null || origin.equalsIgnoreCase(ownOrigin(rc.request())) || trustedOrigins.contains(origin)) {
+      if (origin == null || RequestOrigin.fromOwnPage(rc.request()) || trustedOrigins.contains(origin)) {
         rc.next();
       } else {
         Problems.send(rc, 403, "requests from origin " + origin + " may not use the session cookie");
@@ -101,22 +100,6 @@ final class SessionRoutes {
 
   private static Cookie cookie(RoutingContext rc, String value, long maxAgeSeconds) {
     return Cookie.cookie(COOKIE, value).setPath(PATH).setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
-        .setMaxAge(maxAgeSeconds).setSecure(https(rc.request()));
-  }
-
-  /** HTTPS to this server, or to the TLS-terminating proxy in front of it. */
-  private static boolean https(HttpServerRequest request) {
-    String forwarded = request.getHeader("X-Forwarded-Proto");
-    // Each proxy on the way may append its own: the first is what the client used.
-    return request.isSSL() || forwarded != null && "https".equalsIgnoreCase(forwarded.split(",", 2)[0].trim());
-  }
-
-  /** The origin the request was sent to: its scheme and the Host it names. */
-  private static String ownOrigin(HttpServerRequest request) {
-    String host = request.getHeader("Host");
-    if (host == null && request.authority() != null) {
-      host = request.authority().toString();
-    }
-    return (https(request) ? "https://" : "http://") + host;
+        .setMaxAge(maxAgeSeconds).setSecure(RequestOrigin.https(rc.request()));
   }
 }
