@@ -64,6 +64,12 @@ class HttpEdgeTest {
     Api.Response refused = api.send(HttpMethod.GET, "/health/live", null, evil, null);
     assertNull(refused.headers().get("Access-Control-Allow-Origin"), refused.toString());
     assertEquals(403, refused.status(), "a browser from another origin is refused");
+
+    // Browsers send Origin with POSTs from the server's own pages too: not a cross-origin request.
+    MultiMap own = MultiMap.caseInsensitiveMultiMap().add("Origin", "http://127.0.0.1:" + node.port);
+    Api.Response sameOrigin = api.send(HttpMethod.POST, "/api/auth/login", null, own,
+        new JsonObject().put("email", "nobody@example.com").put("password", "guess").toBuffer());
+    assertEquals(401, sameOrigin.status(), "reaches the handler: " + sameOrigin);
   }
 
   @Test

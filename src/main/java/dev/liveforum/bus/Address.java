@@ -26,6 +26,8 @@ public final class Address {
   public static final String POST_DELETE = "persistence.post.delete";
   public static final String POST_LIST = "persistence.post.list";
   public static final String POST_LIKED = "persistence.post.liked";
+  /** Renders {@code content} as a post or comment would be stored: {@code {html}}. Writes nothing. */
+  public static final String MARKDOWN_PREVIEW = "persistence.markdown.preview";
 
   // comments
   public static final String COMMENT_LIST = "persistence.comment.list";

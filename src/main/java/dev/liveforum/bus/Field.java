@@ -35,6 +35,8 @@ public final class Field {
   public static final String AUTHOR_ID = "authorId";
   public static final String TITLE = "title";
   public static final String CONTENT = "content";
+  /** Content rendered from Markdown and sanitized. */
+  public static final String HTML = "html";
   public static final String ITEMS = "items";
   public static final String CURSOR = "cursor";
   public static final String NEXT_CURSOR = "nextCursor";

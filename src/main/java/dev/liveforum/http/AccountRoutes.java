@@ -38,18 +38,25 @@ final class AccountRoutes {
     });
   }
 
-  /**
-   * Login is limited per client IP (every attempt counts) and per account (failed attempts count),
-   * cluster-wide in Redis. The limits fail open: with Redis down, people can still sign in.
-   */
   void login(RoutingContext rc) {
+    signIn(rc).onSuccess(session -> Edge.json(rc, 200, access(session)
+        .put(Field.REFRESH_TOKEN, session.getString(Field.REFRESH_TOKEN))
+        .put(Field.USER, session.getJsonObject(Field.USER))));
+  }
+
+  /**
+   * Checks the email and password of the request body and starts a session: {@code {user, refreshToken,
+   * sessionId}}. A failed future has already been answered (401, 429, 503). Sign-in is limited per client
+   * IP (every attempt counts) and per account (failed attempts count), cluster-wide in Redis, whichever
+   * route it comes through. The limits fail open: with Redis down, people can still sign in.
+   */
+  Future<JsonObject> signIn(RoutingContext rc) {
     JsonObject body = Edge.body(rc);
     String ipKey = "login:ip:" + rc.request().remoteAddress().host();
     String accountKey = "login:account:" + sha256(body.getString(Field.EMAIL).trim().toLowerCase(Locale.ROOT));
-    limit(rc, Address.RATE_LIMIT_HIT, ipKey, auth.loginLimitPerIp())
+    return limit(rc, Address.RATE_LIMIT_HIT, ipKey, auth.loginLimitPerIp())
         .compose(ok -> limit(rc, Address.RATE_LIMIT_CHECK, accountKey, auth.loginLimitPerAccount()))
         .compose(ok -> edge.askQuietly(rc, Address.USER_LOGIN, body))
-        .onSuccess(session -> Edge.json(rc, 200, tokensOf(session).put(Field.USER, session.getJsonObject(Field.USER))))
         .onFailure(t -> {
           if (t instanceof ReplyException re && re.failureCode() == 401) {
             limit(rc, Address.RATE_LIMIT_HIT, accountKey, auth.loginLimitPerAccount())
@@ -63,7 +70,8 @@ final class AccountRoutes {
   }
 
   void refresh(RoutingContext rc) {
-    edge.ask(rc, Address.TOKEN_REFRESH, Edge.body(rc)).onSuccess(session -> Edge.json(rc, 200, tokensOf(session)));
+    edge.ask(rc, Address.TOKEN_REFRESH, Edge.body(rc)).onSuccess(session -> Edge.json(rc, 200, access(session)
+        .put(Field.REFRESH_TOKEN, session.getString(Field.REFRESH_TOKEN))));
   }
 
   void logout(RoutingContext rc) {
@@ -82,12 +90,12 @@ final class AccountRoutes {
     edge.ask(rc, Address.USER_UPDATE, change).onSuccess(user -> Edge.json(rc, 200, user));
   }
 
-  private JsonObject tokensOf(JsonObject session) {
+  /** A new access token for a session from the bus: {@code {accessToken, tokenType, expiresIn}}. */
+  JsonObject access(JsonObject session) {
     return new JsonObject()
         .put("accessToken", tokens.issue(session.getJsonObject(Field.USER), session.getString(Field.SESSION_ID)))
         .put("tokenType", "Bearer")
-        .put("expiresIn", tokens.ttlSeconds())
-        .put(Field.REFRESH_TOKEN, session.getString(Field.REFRESH_TOKEN));
+        .put("expiresIn", tokens.ttlSeconds());
   }
 
   /** Succeeds when allowed (or when the limiter cannot be reached); answers 429 and fails otherwise. */

@@ -77,6 +77,10 @@ final class ForumRoutes {
         .onSuccess(done -> Edge.noContent(rc));
   }
 
+  /** The HTML a post or comment with this content would show, rendered as it would be stored. */
+  void preview(RoutingContext rc) {
+    edge.ask(rc, Address.MARKDOWN_PREVIEW, Edge.body(rc)).onSuccess(html -> Edge.json(rc, 200, html));
+  }
 
   private void created(RoutingContext rc, String address, JsonObject command, String location) {
     edge.withActor(rc, command)

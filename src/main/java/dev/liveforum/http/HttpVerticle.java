@@ -50,11 +50,22 @@ public class HttpVerticle extends VerticleBase {
           .rootHandler(new RequestLog())
           .rootHandler(new SecurityHeaders(origins));
       if (!config.http().corsOrigins().isEmpty()) {
-        builder.rootHandler(CorsHandler.create()
+        // Credentials: a trusted origin's page may use the session cookie (SessionRoutes); no other route reads cookies.
+        CorsHandler cors = CorsHandler.create()
             .addOrigins(config.http().corsOrigins())
+            .allowCredentials(true)
             .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
             .allowedHeaders(Set.of("Authorization", "Content-Type", RequestLog.HEADER))
-            .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Location")));
+            .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Location"));
+        // Browsers send Origin with their POSTs from the server's own pages too, and the handler refuses
+        // every origin it does not list; CORS is about other origins only.
+        builder.rootHandler(rc -> {
+          if (RequestOrigin.fromOwnPage(rc.request())) {
+            rc.next();
+          } else {
+            cors.handle(rc);
+          }
+        });
       }
       builder.rootHandler(uploads.bodyHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes())));
       builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(tokens));
@@ -63,6 +74,11 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("login").addHandler(accounts::login);
       builder.getRoute("refresh").addHandler(accounts::refresh);
       builder.getRoute("logout").addHandler(accounts::logout);
+      SessionRoutes sessions = new SessionRoutes(edge, accounts, config.auth().refreshTtlDays(),
+          config.http().corsOrigins());
+      builder.getRoute("createSession").addHandler(sessions.originCheck()).addHandler(sessions::signIn);
+      builder.getRoute("refreshSession").addHandler(sessions.originCheck()).addHandler(sessions::refresh);
+      builder.getRoute("deleteSession").addHandler(sessions.originCheck()).addHandler(sessions::signOut);
       builder.getRoute("getMe").addHandler(accounts::me);
       builder.getRoute("updateMe").addHandler(accounts::updateMe);
       Endpoints endpoints = new Endpoints(vertx);
@@ -92,6 +108,7 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("getPost").addHandler(forum::getPost);
       builder.getRoute("updatePost").addHandler(forum::updatePost);
       builder.getRoute("deletePost").addHandler(forum::deletePost);
+      builder.getRoute("previewMarkdown").addHandler(forum::preview);
       CommentRoutes comments = new CommentRoutes(edge, cache);
       builder.getRoute("listComments").addHandler(comments::listComments);
       builder.getRoute("createComment").addHandler(comments::createComment);

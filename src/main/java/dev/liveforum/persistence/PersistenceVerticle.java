@@ -52,6 +52,8 @@ public class PersistenceVerticle extends VerticleBase {
       endpoints.serve(Address.POST_DELETE, posts::delete);
       endpoints.serve(Address.POST_LIST, posts::list);
       endpoints.serve(Address.POST_LIKED, posts::liked);
+      // Previews come as people type: rendered on a worker, not on the event loop the database replies on.
+      endpoints.serve(Address.MARKDOWN_PREVIEW, body -> vertx.executeBlocking(() -> PostService.preview(body), false));
       CommentService comments = new CommentService(pool, cursors, relay::kick);
       endpoints.serve(Address.COMMENT_LIST, comments::list);
       endpoints.serve(Address.COMMENT_CREATE, comments::create);
