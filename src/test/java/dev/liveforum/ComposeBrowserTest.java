@@ -62,13 +62,12 @@ class ComposeBrowserTest {
   void composeWithPreviewAndImage(@TempDir Path dir) throws IOException {
     String alice = unique("alice");
     api.newUser(alice, Forum.PASSWORD);
-    String boardName = unique("compose");
-    forum.board(boardName);
+    long board = forum.board("compose");
     try (Browser browser = Browser.desktop()) {
       Ui.signIn(browser, site, alice);
       browser.open(site + "/new");
       Ui.waitForUser(browser, alice);
-      new Select(browser.waitFor(By.id("compose-board"), Ui.LIVE)).selectByVisibleText(boardName);
+      new Select(browser.waitFor(By.id("compose-board"), Ui.LIVE)).selectByValue(String.valueOf(board));
       browser.type(By.id("compose-title-input"), "Composed in a browser");
       browser.type(By.id("compose-content"), "Some **bold** words <script>alert(1)</script>");
       browser.click(By.id("tab-preview"));
@@ -87,7 +86,7 @@ class ComposeBrowserTest {
       browser.waitFor(By.cssSelector("[data-post-title]"), Ui.LIVE);
       assertEquals("Composed in a browser", browser.text(By.cssSelector("[data-post-title]")));
       assertEquals("bold", browser.text(By.cssSelector("[data-post-content] strong")));
-      browser.waitUntil(d -> (Boolean) browser.driver().executeScript(
+      browser.waitUntil(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
           "const i = document.querySelector('.images img'); return !!i && i.complete && i.naturalWidth === 64;"),
           Ui.LIVE, "the uploaded image on the post");
 
