@@ -455,7 +455,7 @@ class PagesTest {
     Api.Response r = api.get(path);
     assertEquals(200, r.status(), path + " answered " + r.status() + ": " + r.text());
     assertEquals("text/html; charset=utf-8", r.contentType(), path);
-    return Jsoup.parse(r.text(), site);
+    return Jsoup.parse(r.text(), site + path);
   }
 
   /** The {@code <main>} of an HTML error page answered with {@code status}. */
