@@ -38,8 +38,12 @@ final class NearCache {
 
   private record Entry<T>(T value, long expiresAt) {}
 
-  /** A post's page as every reader gets it, cut where its view count goes (that changes without a write). */
-  record Page(String before, String after, long viewCount) {}
+  /**
+   * A post's page as every reader gets it, cut where its view count goes (that changes without a write).
+   * {@code origins} are the site and bridge addresses written into it, which follow the request's host
+   * unless configured: the page is served only to requests that would get the same ones.
+   */
+  record Page(String before, String after, long viewCount, String origins) {}
 
   private final Vertx vertx;
   private final Map<Long, Entry<JsonObject>> posts = new ConcurrentHashMap<>();

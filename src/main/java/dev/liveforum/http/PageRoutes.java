@@ -129,8 +129,9 @@ final class PageRoutes {
       return;
     }
     JsonObject command = new JsonObject().put(Field.ID, id);
+    String pageOrigins = canonical(rc, "") + " " + bridge(rc);
     NearCache.Page kept = cursor.isEmpty() ? near.page(id) : null;
-    if (kept != null) {
+    if (kept != null && kept.origins().equals(pageOrigins)) {
       JsonObject counts = new JsonObject().put(Field.ID, id).put(Field.VIEW_COUNT, kept.viewCount());
       views.recordRead(rc, command, counts)
           .onSuccess(c -> html(rc, 200, kept.before() + c.getLong(Field.VIEW_COUNT) + kept.after()));
@@ -154,7 +155,7 @@ final class PageRoutes {
         params.put("firstPage", cursor.isEmpty());
         params.put("viewCount", VIEWS);
         String[] parts = Templates.render("post.jte", params).split(VIEWS, 2);
-        NearCache.Page page = new NearCache.Page(parts[0], parts[1], stored);
+        NearCache.Page page = new NearCache.Page(parts[0], parts[1], stored, pageOrigins);
         if (cursor.isEmpty()) {
           near.putPage(id, page, readStarted);
         }
