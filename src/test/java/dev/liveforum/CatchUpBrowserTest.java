@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A page whose bridge node goes away: the comments written meanwhile are fetched when it is back,
@@ -38,13 +39,17 @@ class CatchUpBrowserTest {
   private Api api;
   private Forum forum;
 
+  /** Each channel keeps its last three events: three missed can be caught up, more cannot. */
+  private static final int BACKLOG = 3;
+
   @BeforeAll
   void start() {
-    a = TestNode.clustered("http", "persistence", "cache", "bridge");
+    Config config = TestServices.config().with(Setting.REALTIME_BACKLOG, BACKLOG);
+    a = TestNode.clustered(config, "http", "persistence", "cache", "bridge");
     int[] ports = TestNode.freePorts(2);
-    bridgeConfig = TestNode.clusterMember(TestServices.config(), "bridge");
+    bridgeConfig = TestNode.clusterMember(config, "bridge");
     c = TestNode.startOn(bridgeConfig, ports[0], ports[1]);
-    b = TestNode.clustered(TestServices.config().with(Setting.PAGES_BRIDGE_URLS,
+    b = TestNode.clustered(config.with(Setting.PAGES_BRIDGE_URLS,
         new JsonArray().add("http://localhost:" + c.bridgePort + "/eventbus")), "http");
     api = new Api(a.port);
     forum = new Forum(api);
@@ -63,38 +68,68 @@ class CatchUpBrowserTest {
     return r.json().getLong("id");
   }
 
+  /**
+   * Opens the post's page on node B, sees one comment arrive live, stops the bridge node, writes
+   * {@code missed} comments, starts the bridge node again and returns the ids of all comments in the order written.
+   */
+  private List<Long> dropWhileWriting(Browser page, String token, long post, int missed) {
+    page.open("http://localhost:" + b.port + "/posts/" + post);
+    Ui.waitLive(page);
+    long first = comment(token, post, "Before the drop");
+    page.waitUntil(d -> Ui.commentIds(page).equals(List.of(first)), Ui.LIVE, "the first comment, live");
+    c.close();
+    page.waitUntil(d -> !"open".equals(d.findElement(By.tagName("html")).getDomAttribute("data-live")), Ui.LIVE,
+        "the page to notice that its bridge is gone");
+    List<Long> written = new ArrayList<>(List.of(first));
+    for (int i = 1; i <= missed; i++) {
+      written.add(comment(token, post, "Missed " + i));
+    }
+    assertEquals(List.of(first), Ui.commentIds(page), "nothing can arrive while the bridge is down");
+    c = TestNode.startOn(bridgeConfig, c.port, c.bridgePort);
+    page.waitUntil(d -> Ui.commentIds(page).size() >= written.size(), Duration.ofSeconds(30), "the missed comments");
+    return written;
+  }
+
+  /** While the node was down the browser could not reach it, and says so; nothing else may go wrong. */
+  private void onlyExpectedProblems(Browser page, String... alsoExpected) {
+    String bridge = "localhost:" + c.bridgePort + "/eventbus";
+    List<String> other = page.consoleProblems().stream()
+        .filter(p -> !(p.contains(bridge) && p.contains("ERR_CONNECTION_REFUSED")))
+        .filter(p -> java.util.Arrays.stream(alsoExpected).noneMatch(p::contains)).toList();
+    assertEquals(List.of(), other);
+  }
+
+  @Test
+  @DisplayName("when more was missed than the channel keeps, the page reads its thread again and shows every comment once")
+  void tooManyMissedReloadsTheThread() {
+    String bob = forum.user("bob");
+    long post = forum.post(bob, forum.board("reset"), "Long outage", "Body").getLong("id");
+    try (Browser page = Browser.desktop()) {
+      List<Long> written = dropWhileWriting(page, bob, post, BACKLOG + 2);
+      assertTrue(page.consoleProblems().stream().anyMatch(p -> p.contains("/api/realtime/post." + post) && p.contains("status of 410")),
+          "the page asked for the missed events and was told they are gone: " + page.consoleProblems());
+      assertEquals(written, Ui.commentIds(page), "every comment once, in the order written");
+      assertEquals(String.valueOf(written.size()), page.text(By.cssSelector("[data-post] [data-comment-count]")));
+      comment(bob, post, "After the outage");
+      page.waitUntil(d -> Ui.commentIds(page).size() == written.size() + 1, Ui.LIVE, "a new comment, live again");
+      onlyExpectedProblems(page, "status of 410");
+    }
+  }
+
   @Test
   @DisplayName("three comments written while the page's bridge node is down appear once each, in order, when it is back")
   void missedCommentsArriveInOrder() {
     String bob = forum.user("bob");
     long post = forum.post(bob, forum.board("catch up"), "Flaky network", "Body").getLong("id");
     try (Browser page = Browser.desktop()) {
-      page.open("http://localhost:" + b.port + "/posts/" + post);
-      Ui.waitLive(page);
-      long first = comment(bob, post, "Before the drop");
-      page.waitUntil(d -> Ui.commentIds(page).equals(List.of(first)), Ui.LIVE, "the first comment, live");
-
-      c.close();
-      page.waitUntil(d -> !"open".equals(d.findElement(By.tagName("html")).getDomAttribute("data-live")), Ui.LIVE,
-          "the page to notice that its bridge is gone");
-      List<Long> expected = new ArrayList<>(List.of(first));
-      for (int i = 1; i <= 3; i++) {
-        expected.add(comment(bob, post, "Missed " + i));
-      }
-      assertEquals(List.of(first), Ui.commentIds(page), "nothing can arrive while the bridge is down");
-
-      c = TestNode.startOn(bridgeConfig, c.port, c.bridgePort);
-      page.waitUntil(d -> Ui.commentIds(page).size() >= 4, Duration.ofSeconds(30), "the three missed comments");
+      List<Long> expected = dropWhileWriting(page, bob, post, BACKLOG);
       assertEquals(expected, Ui.commentIds(page), "each missed comment once, in the order written");
-      for (int i = 1; i <= 3; i++) {
+      for (int i = 1; i <= BACKLOG; i++) {
         assertEquals("Missed " + i, page.text(By.cssSelector("[data-comment-id='" + expected.get(i) + "'] [data-content]")));
       }
       assertEquals("4", page.text(By.cssSelector("[data-post] [data-comment-count]")));
-      // While the node was down the browser could not reach it, and says so; nothing else went wrong.
-      String bridge = "localhost:" + c.bridgePort + "/eventbus";
-      List<String> other = page.consoleProblems().stream()
-          .filter(p -> !(p.contains(bridge) && p.contains("ERR_CONNECTION_REFUSED"))).toList();
-      assertEquals(List.of(), other);
+      onlyExpectedProblems(page);
     }
   }
+
 }

@@ -126,6 +126,14 @@ class LiveBrowserTest {
       assertEquals(1, alicePage.driver().findElements(By.cssSelector("[data-comment-id='" + replyId + "']")).size(),
           "the reply is shown once");
 
+      Api.Response postEdit = api.send(HttpMethod.PATCH, "/api/posts/" + post, aliceToken,
+          new JsonObject().put("title", "Watched live, edited").put("content", "Now with *more*"));
+      assertEquals(200, postEdit.status(), postEdit.toString());
+      bobPage.waitUntil(d -> d.findElement(By.cssSelector("[data-post-notice]")).getText().equals("The author edited this post.")
+          && d.findElement(By.cssSelector("[data-post-title]")).getText().equals("Watched live, edited"), Ui.LIVE,
+          "bob's page to show the edited post and say so");
+      assertEquals("more", bobPage.text(By.cssSelector("[data-post-content] em")));
+
       alicePage.assertNoConsoleProblems();
       bobPage.assertNoConsoleProblems();
     }
