@@ -5,6 +5,7 @@ import dev.liveforum.launch.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.Forum;
+import dev.liveforum.support.Posts;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import dev.liveforum.support.Ui;
@@ -62,12 +63,6 @@ class CatchUpBrowserTest {
     a.close();
   }
 
-  private long comment(String token, long post, String text) {
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token, new JsonObject().put("content", text));
-    assertEquals(201, r.status(), r.toString());
-    return r.json().getLong("id");
-  }
-
   /**
    * Opens the post's page on node B, sees one comment arrive live, stops the bridge node, writes
    * {@code missed} comments, starts the bridge node again and returns the ids of all comments in the order written.
@@ -75,14 +70,14 @@ class CatchUpBrowserTest {
   private List<Long> dropWhileWriting(Browser page, String token, long post, int missed) {
     page.open("http://localhost:" + b.port + "/posts/" + post);
     Ui.waitLive(page);
-    long first = comment(token, post, "Before the drop");
+    long first = Posts.comment(api, token, post, null, "Before the drop");
     page.waitUntil(d -> Ui.commentIds(page).equals(List.of(first)), Ui.LIVE, "the first comment, live");
     c.close();
     page.waitUntil(d -> !"open".equals(d.findElement(By.tagName("html")).getDomAttribute("data-live")), Ui.LIVE,
         "the page to notice that its bridge is gone");
     List<Long> written = new ArrayList<>(List.of(first));
     for (int i = 1; i <= missed; i++) {
-      written.add(comment(token, post, "Missed " + i));
+      written.add(Posts.comment(api, token, post, null, "Missed " + i));
     }
     assertEquals(List.of(first), Ui.commentIds(page), "nothing can arrive while the bridge is down");
     c = TestNode.startOn(bridgeConfig, c.port, c.bridgePort);
@@ -110,7 +105,7 @@ class CatchUpBrowserTest {
           "the page asked for the missed events and was told they are gone: " + page.consoleProblems());
       assertEquals(written, Ui.commentIds(page), "every comment once, in the order written");
       assertEquals(String.valueOf(written.size()), page.text(By.cssSelector("[data-post] [data-comment-count]")));
-      comment(bob, post, "After the outage");
+      Posts.comment(api, bob, post, null, "After the outage");
       page.waitUntil(d -> Ui.commentIds(page).size() == written.size() + 1, Ui.LIVE, "a new comment, live again");
       onlyExpectedProblems(page, "status of 410");
     }

@@ -5,6 +5,7 @@ import dev.liveforum.launch.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.Forum;
+import dev.liveforum.support.Posts;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import dev.liveforum.support.Ui;
@@ -67,21 +68,11 @@ class LiveBrowserTest {
     return "http://localhost:" + b.port;
   }
 
-  private long comment(String token, long post, Long parent, String text) {
-    JsonObject body = new JsonObject().put("content", text);
-    if (parent != null) {
-      body.put("parentId", parent);
-    }
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token, body);
-    assertEquals(201, r.status(), r.toString());
-    return r.json().getLong("id");
-  }
-
   @Test
   @DisplayName("bob's reply appears under its parent in alice's open page; his typing, likes, edit and deletion follow")
   void replyLikesEditsAndDeletionsArriveLive() {
     long post = forum.post(aliceToken, board, "Watched live", "Say something").getLong("id");
-    long root = comment(aliceToken, post, null, "Alice's first comment");
+    long root = Posts.comment(api, aliceToken, post, null, "Alice's first comment");
     try (Browser alicePage = Browser.desktop(); Browser bobPage = Browser.desktop()) {
       Ui.signIn(alicePage, siteB(), alice);
       alicePage.open(siteB() + "/posts/" + post);
@@ -151,7 +142,7 @@ class LiveBrowserTest {
       By badge = By.cssSelector("[data-badge]");
       long before = unread(browser);
 
-      comment(bobToken, post, null, "What do you think, @" + alice + "?");
+      Posts.comment(api, bobToken, post, null, "What do you think, @" + alice + "?");
       browser.waitUntil(d -> unread(browser) == before + 1, Ui.LIVE, "the badge to count the mention");
       browser.waitUntil(d -> d.findElements(By.cssSelector(".toast")).stream()
           .anyMatch(t -> t.getText().contains(bob + " mentioned you")), Ui.LIVE, "a toast about the mention");

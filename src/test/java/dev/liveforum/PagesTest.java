@@ -3,6 +3,7 @@ package dev.liveforum;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.Forum;
+import dev.liveforum.support.Posts;
 import dev.liveforum.support.TestNode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -92,7 +93,7 @@ class PagesTest {
     longThread = forum.post(prolific.getString("accessToken"), pagingBoard, "A long thread", "Many comments.")
         .getLong("id");
     for (int i = 1; i <= 52; i++) {
-      longThreadRoots.add(comment(prolific.getString("accessToken"), longThread, null, "Root comment number " + i));
+      longThreadRoots.add(Posts.comment(api, prolific.getString("accessToken"), longThread, null, "Root comment number " + i));
     }
 
     JsonObject writer = api.newUser(unique("writer"), Forum.PASSWORD);
@@ -105,7 +106,7 @@ class PagesTest {
     hostilePost = forum.post(writerToken, hostileBoard, HOSTILE.get(0) + HOSTILE.get(3),
         String.join("\n\n", HOSTILE) + "\n\n<a href=\"javascript:alert(2)\" onclick=\"alert(3)\">raw link</a>")
         .getLong("id");
-    hostileComment = comment(writerToken, hostilePost, null, String.join("\n\n", HOSTILE));
+    hostileComment = Posts.comment(api, writerToken, hostilePost, null, String.join("\n\n", HOSTILE));
 
     koreanPost = forum.post(writerToken, pagingBoard, KOREAN_TITLE, "오늘은 **맑음** 입니다. 산책하기 좋은 날.")
         .getLong("id");
@@ -115,9 +116,9 @@ class PagesTest {
     postTitle = "Balcony tomatoes " + SEARCH_WORD;
     post = forum.post(writerToken, board, postTitle,
         "Use **bold** compost and *water* daily.\n\nA second paragraph about trellises.").getLong("id");
-    rootComment = comment(writerToken, post, null, "First root comment about seedlings");
-    reply = comment(forum.user("replier"), post, rootComment, "A reply to the first, **nested**");
-    otherRoot = comment(writerToken, post, null, "Second root comment about pots");
+    rootComment = Posts.comment(api, writerToken, post, null, "First root comment about seedlings");
+    reply = Posts.comment(api, forum.user("replier"), post, rootComment, "A reply to the first, **nested**");
+    otherRoot = Posts.comment(api, writerToken, post, null, "Second root comment about pots");
   }
 
   @AfterAll
@@ -533,13 +534,4 @@ class PagesTest {
     return r.json().getLong("id");
   }
 
-  private long comment(String token, long postId, Long parentId, String content) {
-    JsonObject body = new JsonObject().put("content", content);
-    if (parentId != null) {
-      body.put("parentId", parentId);
-    }
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + postId + "/comments", token, body);
-    assertEquals(201, r.status(), r.toString());
-    return r.json().getLong("id");
-  }
 }

@@ -55,10 +55,10 @@ class TourBrowserTest {
     board = Posts.board(api, adminToken, unique("Announcements"));
     post = Posts.post(api, adminToken, board, "Welcome to the forum",
         "Here everything is **live**: comments, likes and readers.\n\n- say hello below\n- be kind");
-    long first = comment(bobToken, null, "Hello! Glad to be here, @" + admin);
-    long reply = comment(adminToken, first, "Welcome, bob. Make yourself at home.");
-    comment(bobToken, reply, "Thanks! Is there a **Markdown** cheat sheet?");
-    comment(bobToken, null, "And a second thread, to show how replies nest.");
+    long first = Posts.comment(api, bobToken, post, null, "Hello! Glad to be here, @" + admin);
+    long reply = Posts.comment(api, adminToken, post, first, "Welcome, bob. Make yourself at home.");
+    Posts.comment(api, bobToken, post, reply, "Thanks! Is there a **Markdown** cheat sheet?");
+    Posts.comment(api, bobToken, post, null, "And a second thread, to show how replies nest.");
     Posts.post(api, bobToken, board, "안녕하세요 — 첫 글입니다", "한국어로 쓴 글입니다.");
     Posts.post(api, bobToken, board, "Weekend meetup?", "Who is in town on Saturday?");
     assertEquals(200, api.send(HttpMethod.PUT, "/api/posts/" + post + "/like", bobToken, null).status());
@@ -67,16 +67,6 @@ class TourBrowserTest {
   @AfterAll
   void stop() {
     node.close();
-  }
-
-  private long comment(String token, Long parent, String text) {
-    JsonObject body = new JsonObject().put("content", text);
-    if (parent != null) {
-      body.put("parentId", parent);
-    }
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token, body);
-    assertEquals(201, r.status(), r.toString());
-    return r.json().getLong("id");
   }
 
   @Test
@@ -172,7 +162,7 @@ class TourBrowserTest {
       assertTrue(api.get("/api/boards").text().contains(name + "_renamed"));
 
       long comments = todays(browser, "Comments");
-      comment(bobToken, null, "Counted live on the admin page");
+      Posts.comment(api, bobToken, post, null, "Counted live on the admin page");
       browser.waitUntil(d -> todays(browser, "Comments") == comments + 1, Ui.LIVE, "today's comments to count one more");
 
       int index = boardNames(browser).indexOf(name + "_renamed");

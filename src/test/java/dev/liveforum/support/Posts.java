@@ -48,4 +48,17 @@ public final class Posts {
     }
     return r.json();
   }
+
+  /** Comments on a post, as a reply to {@code parentId} when it is not null; returns the comment's id. */
+  public static long comment(Api api, String token, long postId, Long parentId, String content) {
+    JsonObject body = new JsonObject().put("content", content);
+    if (parentId != null) {
+      body.put("parentId", parentId);
+    }
+    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + postId + "/comments", token, body);
+    if (r.status() != 201) {
+      throw new AssertionError("comment on post " + postId + ": " + r);
+    }
+    return r.json().getLong("id");
+  }
 }
