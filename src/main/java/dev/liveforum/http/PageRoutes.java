@@ -24,7 +24,8 @@ import java.util.Set;
  * The pages people read, rendered on the server from the same bus replies the API relays, so the
  * HTML holds the whole content for readers without JavaScript and for crawlers. Every page reads
  * the same for everyone: who is signed in is the page script's business, which keeps a post's page
- * one cached string per node. Failures are answered by {@link Problems}, as HTML pages here.
+ * one cached string per node (for the site address it names: the request's own unless
+ * {@code pages.publicUrl} is set). Failures are answered by {@link Problems}, as HTML pages here.
  */
 final class PageRoutes {
   static final Set<String> SORTS = Set.of("latest", "hot", "top");
