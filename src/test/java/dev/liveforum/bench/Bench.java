@@ -53,8 +53,9 @@ public final class Bench {
              ? Target.inProcess(cores, options.settings()) : Target.remote(options.target());
          BareServer bare = BareServer.start(cores);
          LoadGenerator load = new LoadGenerator(options.connections(), options.clientLoops())) {
-      Seed seed = Seed.create(new Api(target.server.host(), target.server.port()), target.config);
-      Scenarios scenarios = new Scenarios(bare.server, target.server, seed, new WriteChecks(target.config),
+      Api api = new Api(target.server.host(), target.server.port());
+      Seed seed = Seed.create(api, target.config);
+      Scenarios scenarios = new Scenarios(bare.server, target.server, api, seed, new WriteChecks(target.config),
           options.connections());
       Report report = new Report(System.out);
       report.header(String.format("LiveForum bench: %s; bare endpoint: %d instances; %d cores;"

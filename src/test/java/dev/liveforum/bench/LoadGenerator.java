@@ -44,8 +44,8 @@ final class LoadGenerator implements AutoCloseable {
   /** Probes, warms up, then measures for {@code duration}; returns after every request was answered. */
   Outcome run(Scenario scenario, Duration warmup, Duration duration) throws InterruptedException {
     Tally warm = new Tally();
-    Answer probe = onContext(vertx.getOrCreateContext(), () -> timed(scenario.server(), scenario.probe(), warm))
-        .otherwise(t -> new Answer(0, Buffer.buffer(t.toString()))).await();
+    Answer probe = onContext(vertx.getOrCreateContext(), () -> timed(scenario, scenario.probe(), true, warm))
+        .otherwise(t -> new Answer(0, null, Buffer.buffer(t.toString()))).await();
     if (probe.status() == 404 || probe.status() == 405) {
       return new Outcome(scenario.name(), warm.summary(), null,
           scenario.probe() + " answered " + probe.status() + " " + probe.body());
@@ -85,7 +85,8 @@ final class LoadGenerator implements AutoCloseable {
         done.complete();
         return;
       }
-      timed(scenario.server(), scenario.requests().next(connection, n), phase).onComplete(answer -> {
+      boolean sampled = n % Scenario.Expect.SAMPLE == 0;
+      timed(scenario, scenario.requests().next(connection, n), sampled, phase).onComplete(answer -> {
         if (answer.succeeded()) {
           loop(connection, n + 1, done);
         } else {
@@ -107,11 +108,22 @@ final class LoadGenerator implements AutoCloseable {
     return result.future();
   }
 
-  /** Sends one request and counts its answer (or failure) in {@code tally}. */
-  private Future<Answer> timed(HostAndPort server, Request request, Tally tally) {
+  /**
+   * Sends one request of {@code scenario} and counts its answer in {@code tally}: a 2xx that is not what
+   * the scenario expects (its body looked at when {@code sampled}) as an error, a failure as one too.
+   */
+  private Future<Answer> timed(Scenario scenario, Request request, boolean sampled, Tally tally) {
     long start = System.nanoTime();
-    return send(server, request)
-        .onSuccess(answer -> tally.answered(answer.status(), System.nanoTime() - start))
+    return send(scenario.server(), request)
+        .onSuccess(answer -> {
+          String problem = answer.status() / 100 != 2 ? null
+              : scenario.expect().problem(answer.contentType(), sampled ? answer.body() : null);
+          if (problem == null) {
+            tally.answered(answer.status(), System.nanoTime() - start);
+          } else {
+            tally.wrong(problem);
+          }
+        })
         .onFailure(tally::failed);
   }
 
@@ -126,10 +138,11 @@ final class LoadGenerator implements AutoCloseable {
     }
     return client.request(options)
         .compose(r -> request.body() == null ? r.send() : r.send(request.body()))
-        .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body)));
+        .compose(response -> response.body()
+            .map(body -> new Answer(response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE), body)));
   }
 
-  private record Answer(int status, Buffer body) {}
+  private record Answer(int status, String contentType, Buffer body) {}
 
   @Override
   public void close() {

@@ -15,7 +15,10 @@ record Outcome(String scenario, Tally.Summary warmup, Tally.Summary measured, St
     return warmup.countBetween(fromStatus, toStatus) + (available() ? measured.countBetween(fromStatus, toStatus) : 0);
   }
 
-  /** Requests that got no answer over the whole scenario (a timed-out write may still have happened). */
+  /**
+   * Requests that got no answer (or a 2xx that was not what the scenario expects) over the whole scenario;
+   * a timed-out write may still have happened.
+   */
   long failed() {
     return warmup.failed() + (available() ? measured.failed() : 0);
   }

@@ -8,7 +8,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** Prints the bench's findings: one line per scenario, its checks under it, and the read-to-bare ratio. */
+/** Prints the bench's findings: one line per scenario, its checks under it, and the reads' ratios to bare. */
 final class Report {
   private static final String ROW = "%-10s %10s %8s %8s %8s %10s  %-16s %s%n";
 
@@ -40,12 +40,14 @@ final class Report {
     checks.forEach(line -> out.println("           " + line));
   }
 
-  /** How close a cached read comes to the bare endpoint, when both ran. */
+  /** How close each cached read comes to the bare endpoint, when both ran. */
   void ratio() {
-    Double read = rates.get(Scenarios.READ_POST);
     Double bare = rates.get(Scenarios.BARE);
-    if (read != null && bare != null && bare > 0) {
-      out.printf("%s / %s = %.2f%n", Scenarios.READ_POST, Scenarios.BARE, read / bare);
+    for (String name : Scenarios.RATIOS) {
+      Double read = rates.get(name);
+      if (read != null && bare != null && bare > 0) {
+        out.printf("%s / %s = %.2f%n", name, Scenarios.BARE, read / bare);
+      }
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.List;
  * The bench's own data, made through the real API: an admin, one board, {@link #USERS} signed-in users
  * and {@link #POSTS} posts by them. The first {@link #FEW} posts are the ones read and commented on.
  */
-record Seed(String adminToken, List<String> userTokens, List<Long> posts) {
+record Seed(String adminToken, long board, List<String> userTokens, List<Long> posts) {
   static final int USERS = 200;
   static final int POSTS = 100;
   static final int FEW = 10;
@@ -37,7 +37,7 @@ record Seed(String adminToken, List<String> userTokens, List<Long> posts) {
     for (int i = 0; i < POSTS; i++) {
       posts.add(forum.post(users.get(i % USERS), board, "Benchmark post " + i, CONTENT).getLong("id"));
     }
-    return new Seed(forum.adminToken, List.copyOf(users), List.copyOf(posts));
+    return new Seed(forum.adminToken, board, List.copyOf(users), List.copyOf(posts));
   }
 
   List<Long> few() {

@@ -31,7 +31,12 @@ final class Tally {
   }
 
   void failed(Throwable failure) {
-    errors.computeIfAbsent(kind(failure), k -> new LongAdder()).increment();
+    wrong(kind(failure));
+  }
+
+  /** An answer that is not what the scenario expects, counted as an error named {@code problem}. */
+  void wrong(String problem) {
+    errors.computeIfAbsent(problem, k -> new LongAdder()).increment();
     finished.increment();
   }
 
