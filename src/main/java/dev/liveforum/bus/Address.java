@@ -144,6 +144,10 @@ public final class Address {
   public static final java.util.List<String> POST_VIEW_CHANGES =
       java.util.List.of(POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_DELETED, LIKE_CHANGED, IMAGE_CREATED);
 
+  /** Events after which a list of posts may read differently, besides those of {@link #POST_PAGE_CHANGES}. */
+  public static final java.util.List<String> LIST_PAGE_CHANGES =
+      java.util.List.of(POST_CREATED, BOARD_CREATED, BOARD_UPDATED, BOARD_DELETED);
+
   /** Events after which a post's page reads differently: those of the post, and a comment's edit. */
   public static final java.util.List<String> POST_PAGE_CHANGES =
       java.util.List.of(POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_UPDATED, COMMENT_DELETED, LIKE_CHANGED,

@@ -92,7 +92,8 @@ final class CachedReads {
 
   /**
    * Drops cached copies of these posts, in Redis and in every node's memory, and every cached list
-   * page; waits for all of it, but never fails the write.
+   * page (as data in Redis and as rendered pages in every node's memory); waits for all of it, but
+   * never fails the write.
    */
   Future<Void> invalidate(RoutingContext rc, long... postIds) {
     JsonArray ids = new JsonArray();
@@ -100,7 +101,8 @@ final class CachedReads {
       ids.add(id);
     }
     Future<?> shared = edge.askQuietly(rc, Address.CACHE_INVALIDATE, new JsonObject().put(Field.POST_IDS, ids));
-    Future<?> local = ids.isEmpty() ? Future.succeededFuture() : near.dropEverywhere(ids);
+    // Even with no post named, every node's rendered list pages go (a new post or board is on them).
+    Future<?> local = near.dropEverywhere(ids);
     return Future.join(shared, local).<Void>mapEmpty().otherwiseEmpty();
   }
 }

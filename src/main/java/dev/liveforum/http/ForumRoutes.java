@@ -25,16 +25,24 @@ final class ForumRoutes {
     edge.relay(rc, Address.BOARD_GET, new JsonObject().put(Field.ID, Edge.id(rc)), 200);
   }
 
+  /** Boards are listed on every list page: a change to one drops the rendered lists before it is answered. */
   void createBoard(RoutingContext rc) {
     created(rc, Address.BOARD_CREATE, Edge.body(rc), "/api/boards/");
   }
 
   void updateBoard(RoutingContext rc) {
-    edge.relay(rc, Address.BOARD_UPDATE, Edge.body(rc).put(Field.ID, Edge.id(rc)), 200);
+    changeBoard(rc, Address.BOARD_UPDATE, Edge.body(rc).put(Field.ID, Edge.id(rc)), 200);
   }
 
   void deleteBoard(RoutingContext rc) {
-    edge.relay(rc, Address.BOARD_DELETE, new JsonObject().put(Field.ID, Edge.id(rc)), 204);
+    changeBoard(rc, Address.BOARD_DELETE, new JsonObject().put(Field.ID, Edge.id(rc)), 204);
+  }
+
+  private void changeBoard(RoutingContext rc, String address, JsonObject command, int status) {
+    edge.withActor(rc, command)
+        .compose(c -> edge.ask(rc, address, c))
+        .compose(reply -> cache.invalidate(rc).map(reply))
+        .onSuccess(reply -> Edge.answer(rc, status, reply));
   }
 
   void listPosts(RoutingContext rc) {
@@ -85,6 +93,7 @@ final class ForumRoutes {
   private void created(RoutingContext rc, String address, JsonObject command, String location) {
     edge.withActor(rc, command)
         .compose(c -> edge.ask(rc, address, c))
+        .compose(reply -> cache.invalidate(rc).map(reply))
         .onSuccess(reply -> {
           rc.response().putHeader("Location", location + reply.getLong(Field.ID));
           Edge.json(rc, 201, reply);

@@ -5,6 +5,7 @@ import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
@@ -28,10 +29,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * kept after it. Entries also expire, which bounds a node that was cut off from an invalidation.
  *
  * <p>Post pages as rendered for browsers are kept beside the posts, under the same rules; they also
- * go when one of their comments is edited (a comment's edit does not change the post itself).
+ * go when one of their comments is edited (a comment's edit does not change the post itself). The
+ * first pages of the post lists (home and boards) are kept a few seconds, and go whenever a post or a
+ * board changes anywhere: they show counts and ranks of many posts, and the boards.
  */
 final class NearCache {
   private static final long TTL_MS = 30_000;
+  /** Lists also move with time (hot ranks decay) and with views, which no event announces. */
+  private static final long LIST_TTL_MS = 5_000;
   private static final int MAX_ENTRIES = 20_000;
   private static final long INVALIDATE_TIMEOUT_MS = 1000;
   private static final Map<Vertx, NearCache> BY_NODE = Collections.synchronizedMap(new WeakHashMap<>());
@@ -41,13 +46,15 @@ final class NearCache {
   /**
    * A post's page as every reader gets it, cut where its view count goes (that changes without a write).
    * {@code origins} are the site and bridge addresses written into it, which follow the request's host
-   * unless configured: the page is served only to requests that would get the same ones.
+   * unless configured: the page is served only to requests that would get the same ones. The parts
+   * are kept in UTF-8: encoding a 64 KB page on every request was half of a request's CPU.
    */
-  record Page(String before, String after, long viewCount, String origins) {}
+  record Page(Buffer before, Buffer after, long viewCount, String origins) {}
 
   private final Vertx vertx;
   private final Map<Long, Entry<JsonObject>> posts = new ConcurrentHashMap<>();
   private final Map<Long, Entry<Page>> pages = new ConcurrentHashMap<>();
+  private final Map<String, Entry<Buffer>> lists = new ConcurrentHashMap<>();
   private final AtomicLong epoch = new AtomicLong();
 
   private NearCache(Vertx vertx) {
@@ -68,6 +75,9 @@ final class NearCache {
         cache.drop(new JsonArray().add(id));
       });
     }
+    for (String type : Address.LIST_PAGE_CHANGES) {
+      endpoints.<JsonObject>listen(Address.event(type), msg -> cache.drop(new JsonArray()));
+    }
     return cache;
   }
 
@@ -77,6 +87,11 @@ final class NearCache {
 
   Page page(long id) {
     return live(pages.get(id));
+  }
+
+  /** A list's first page as rendered for {@code key} (its address and the site addresses it names). */
+  Buffer list(String key) {
+    return live(lists.get(key));
   }
 
   private static <T> T live(Entry<T> e) {
@@ -89,26 +104,33 @@ final class NearCache {
 
   /** Keeps {@code post} (never modified afterwards) unless an invalidation arrived since {@code readStarted}. */
   void put(long id, JsonObject post, long readStarted) {
-    keep(posts, id, post, readStarted);
+    keep(posts, id, post, readStarted, TTL_MS);
   }
 
   /** Keeps a rendered page, on the same terms as {@link #put}. */
   void putPage(long id, Page page, long readStarted) {
-    keep(pages, id, page, readStarted);
+    keep(pages, id, page, readStarted, TTL_MS);
   }
 
-  private <T> void keep(Map<Long, Entry<T>> map, long id, T value, long readStarted) {
+  /** Keeps a rendered list page, on the same terms as {@link #put}, for a few seconds. */
+  void putList(String key, Buffer page, long readStarted) {
+    keep(lists, key, page, readStarted, LIST_TTL_MS);
+  }
+
+  private <K, T> void keep(Map<K, Entry<T>> map, K key, T value, long readStarted, long ttlMs) {
     if (map.size() >= MAX_ENTRIES) {
       map.clear();
     }
-    map.put(id, new Entry<>(value, System.currentTimeMillis() + TTL_MS));
+    map.put(key, new Entry<>(value, System.currentTimeMillis() + ttlMs));
     if (epoch.get() != readStarted) {
-      map.remove(id);
+      map.remove(key);
     }
   }
 
+  /** Drops these posts and every list page (a change to any post may change any list). */
   void drop(JsonArray ids) {
     epoch.incrementAndGet();
+    lists.clear();
     ids.forEach(id -> {
       posts.remove(((Number) id).longValue());
       pages.remove(((Number) id).longValue());

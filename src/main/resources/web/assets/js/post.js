@@ -35,12 +35,22 @@ function build(c) {
   return li;
 }
 
+/** A comment's list of replies (the server leaves it out while there are none). */
+function replies(li) {
+  let list = li.querySelector(':scope > .replies');
+  if (!list) {
+    list = Object.assign(document.createElement('ol'), { className: 'replies' });
+    li.append(list);
+  }
+  return list;
+}
+
 /** Puts a new comment under its parent (or at the end of the thread), once. */
 function place(c) {
   const id = c.id ?? c.commentId;
   if (commentEl(id)) return false;
   const parent = c.parentId ? commentEl(c.parentId) : null;
-  (parent ? parent.querySelector(':scope > .replies') : thread).append(build(c));
+  (parent ? replies(parent) : thread).append(build(c));
   return true;
 }
 
@@ -54,11 +64,20 @@ function markDeleted(id) {
   body.replaceChildren(note);
 }
 
+/** Shows an edit of the post (el: its article) or of a comment (el: its li, whose replies are left alone). */
 function showEdit(el, html, editedAt) {
-  const content = el.querySelector('[data-content]') ?? el.querySelector('[data-post-content]');
-  if (content) content.innerHTML = html;
-  const edited = el.querySelector('[data-edited]');
-  if (edited && editedAt) edited.hidden = false;
+  const own = el.matches('[data-comment-id]') ? el.querySelector(':scope > .comment-body') : el;
+  const content = own.querySelector('[data-content]') ?? own.querySelector('[data-post-content]');
+  if (content) content.innerHTML = html; // sanitized by the server's Markdown pipeline
+  if (!editedAt) return;
+  let edited = own.querySelector('[data-edited]');
+  if (!edited) {
+    // The server marks only comments already edited.
+    edited = Object.assign(document.createElement('span'), { className: 'edited', textContent: '(edited)' });
+    edited.dataset.edited = '';
+    own.querySelector('.meta')?.append(' ', edited);
+  }
+  edited.hidden = false;
 }
 
 function setLike(button, count, liked) {
@@ -149,13 +168,26 @@ function sayTyping() {
   bridge.send(`post.${postId}.typing`, {});
 }
 
-/** Buttons that depend on who is reading: like for users, edit and delete for the author and admins. */
+/**
+ * Buttons that depend on who is reading: like for users, reply for users, edit and delete for the
+ * author and admins. The server's page has only the like count; the rest is added here.
+ */
 function personalise(root) {
-  const mine = el => me && (me.role === 'admin' || Number(el.dataset.authorId) === me.id);
-  for (const li of root.matches?.('[data-comment-id]') ? [root] : root.querySelectorAll('[data-comment-id]')) {
-    const own = mine(li);
-    for (const b of li.querySelectorAll(':scope > .comment-body [data-edit], :scope > .comment-body [data-delete]')) b.hidden = !own;
-    for (const b of li.querySelectorAll(':scope > .comment-body [data-like]')) b.disabled = !me;
+  const comments = root.matches?.('[data-comment-id]') ? [root] : root.querySelectorAll('[data-comment-id]');
+  for (const li of comments) {
+    const footer = li.querySelector(':scope > .comment-body .actions');
+    if (!footer) continue; // a deleted comment's placeholder
+    const own = !!me && (me.role === 'admin' || Number(li.dataset.authorId) === me.id);
+    footer.querySelector('[data-like]').disabled = !me;
+    for (const [name, label, shown] of [['reply', 'Reply', !!me], ['edit', 'Edit', own], ['delete', 'Delete', own]]) {
+      let button = footer.querySelector(`[data-${name}]`);
+      if (!button && shown) {
+        button = Object.assign(document.createElement('button'), { type: 'button', textContent: label });
+        button.dataset[name] = '';
+        footer.append(button);
+      }
+      if (button) button.hidden = !shown;
+    }
   }
   showFor(me, root.matches ? root : document);
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Small formatting rules the templates share. Times are written in UTC with their ISO instant in
@@ -17,6 +18,8 @@ import java.util.Locale;
 public final class Fmt {
   private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
       .withZone(ZoneOffset.UTC);
+
+  private static final Pattern SPACES = Pattern.compile("\\s+");
 
   private Fmt() {}
 
@@ -79,7 +82,7 @@ public final class Fmt {
     if (text == null) {
       return "";
     }
-    String flat = text.replaceAll("\\s+", " ").strip();
+    String flat = SPACES.matcher(text).replaceAll(" ").strip();
     if (flat.length() <= max) {
       return flat;
     }
