@@ -26,7 +26,7 @@ record CommentedPost(long id, String title, String lastComment) {
       Long parent = null;
       for (int depth = 0; depth <= (root % 2 == 1 ? CHAIN : 0); depth++) {
         last = text(++made);
-        parent = comment(api, seed.userTokens().get(made % seed.userTokens().size()), post, parent, last);
+        parent = Posts.comment(api, seed.userTokens().get(made % seed.userTokens().size()), post, parent, last);
       }
     }
     return new CommentedPost(post, title, last);
@@ -38,15 +38,4 @@ record CommentedPost(long id, String title, String lastComment) {
   }
 
   /** Makes one comment (a reply when {@code parent} is set); returns its id. */
-  private static long comment(Api api, String token, long post, Long parent, String content) {
-    JsonObject body = new JsonObject().put("content", content);
-    if (parent != null) {
-      body.put("parentId", parent);
-    }
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token, body);
-    if (r.status() != 201) {
-      throw new AssertionError("comment on post " + post + ": " + r);
-    }
-    return r.json().getLong("id");
-  }
 }
