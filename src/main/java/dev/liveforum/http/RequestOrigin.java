@@ -1,17 +1,11 @@
 package dev.liveforum.http;
 
+import dev.liveforum.http.page.Origins;
 import io.vertx.core.http.HttpServerRequest;
 
 /** Where a request was sent: the origin of this server as the client addressed it. */
 final class RequestOrigin {
   private RequestOrigin() {}
-
-  /** HTTPS to this server, or to the TLS-terminating proxy in front of it. */
-  static boolean https(HttpServerRequest request) {
-    String forwarded = request.getHeader("X-Forwarded-Proto");
-    // Each proxy on the way may append its own: the first is what the client used.
-    return request.isSSL() || forwarded != null && "https".equalsIgnoreCase(forwarded.split(",", 2)[0].trim());
-  }
 
   /** The scheme and the Host header as received, e.g. {@code http://localhost:8080}. */
   static String of(HttpServerRequest request) {
@@ -19,7 +13,7 @@ final class RequestOrigin {
     if (host == null && request.authority() != null) {
       host = request.authority().toString();
     }
-    return (https(request) ? "https://" : "http://") + host;
+    return (Origins.https(request) ? "https://" : "http://") + host;
   }
 
   /** The request carries an Origin, and it is this server's own (a page it served). */

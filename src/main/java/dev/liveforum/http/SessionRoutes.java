@@ -2,6 +2,7 @@ package dev.liveforum.http;
 
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
+import dev.liveforum.http.page.Origins;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.Cookie;
@@ -100,6 +101,6 @@ final class SessionRoutes {
 
   private static Cookie cookie(RoutingContext rc, String value, long maxAgeSeconds) {
     return Cookie.cookie(COOKIE, value).setPath(PATH).setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
-        .setMaxAge(maxAgeSeconds).setSecure(RequestOrigin.https(rc.request()));
+        .setMaxAge(maxAgeSeconds).setSecure(Origins.https(rc.request()));
   }
 }

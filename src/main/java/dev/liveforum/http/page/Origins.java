@@ -63,6 +63,13 @@ public final class Origins {
   }
 
   private static String scheme(HttpServerRequest request) {
-    return request.isSSL() || "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto")) ? "https" : "http";
+    return https(request) ? "https" : "http";
+  }
+
+  /** HTTPS to this server, or to the TLS-terminating proxy in front of it. */
+  public static boolean https(HttpServerRequest request) {
+    String forwarded = request.getHeader("X-Forwarded-Proto");
+    // Each proxy on the way may append its own: the first is what the client used.
+    return request.isSSL() || forwarded != null && "https".equalsIgnoreCase(forwarded.split(",", 2)[0].trim());
   }
 }
