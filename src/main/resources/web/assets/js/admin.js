@@ -111,7 +111,16 @@ async function boards() {
 async function jobs() {
   const { items } = await session.api('/api/admin/notification-jobs/dead');
   const list = document.querySelector('[data-jobs]');
-  list.replaceChildren(...items.map(job => Object.assign(document.createElement('li'), { textContent: JSON.stringify(job) })));
+  list.replaceChildren(...items.map(job => {
+    const li = document.createElement('li');
+    const what = Object.assign(document.createElement('p'), {
+      textContent: `${job.type} (event ${job.eventId}): ${job.attempts} attempts, last failed ${job.failedAt}`,
+    });
+    const why = Object.assign(document.createElement('p'), { className: 'field-error', textContent: job.error || 'no error recorded' });
+    const data = Object.assign(document.createElement('pre'), { textContent: JSON.stringify(job.data, null, 2) });
+    li.append(what, why, data);
+    return li;
+  }));
   document.querySelector('[data-jobs-empty]').hidden = items.length > 0;
 }
 
