@@ -192,12 +192,16 @@ function personalise(root) {
   showFor(me, root.matches ? root : document);
 }
 
+/** The API's page of the thread this page shows (the same cursor), as the signed-in reader sees it. */
+function threadPage() {
+  const query = new URLSearchParams({ limit: '50' });
+  const cursor = new URLSearchParams(location.search).get('cursor');
+  if (cursor) query.set('cursor', cursor);
+  return session.api(`/api/posts/${postId}/comments?${query}`);
+}
+
 async function likedState() {
-  const [post, comments] = await Promise.all([
-    session.api(`/api/posts/${postId}/like`),
-    session.api(`/api/posts/${postId}/comments?limit=50${new URLSearchParams(location.search).has('cursor')
-      ? '&cursor=' + encodeURIComponent(new URLSearchParams(location.search).get('cursor')) : ''}`),
-  ]);
+  const [post, comments] = await Promise.all([session.api(`/api/posts/${postId}/like`), threadPage()]);
   article.querySelector('[data-like]').setAttribute('aria-pressed', String(post.liked));
   for (const c of comments.items) {
     commentEl(c.id)?.querySelector(':scope > .comment-body [data-like]')?.setAttribute('aria-pressed', String(c.likedByMe));
@@ -254,8 +258,9 @@ async function editComment(li) {
   const body = li.querySelector(':scope > .comment-body');
   const content = body.querySelector('[data-content]');
   const id = li.dataset.commentId;
-  const current = await session.api(`/api/posts/${postId}/comments?limit=50`).then(p => p.items.find(c => String(c.id) === id))
-    .catch(() => null);
+  // The Markdown as written (the page shows it rendered); a comment added since the page was read
+  // is not on the API's page yet, and is edited from its text.
+  const current = await threadPage().then(p => p.items.find(c => String(c.id) === id)).catch(() => null);
   const form = document.createElement('form');
   form.className = 'reply-form';
   form.innerHTML = `<label for="edit-${id}">Edit comment</label><textarea id="edit-${id}" rows="4" maxlength="20000" required></textarea>
