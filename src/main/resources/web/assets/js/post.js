@@ -258,8 +258,8 @@ async function editComment(li) {
   const body = li.querySelector(':scope > .comment-body');
   const content = body.querySelector('[data-content]');
   const id = li.dataset.commentId;
-  // The Markdown as written (the page shows it rendered); a comment added since the page was read
-  // is not on the API's page yet, and is edited from its text.
+  // The Markdown as written (the page shows it rendered); a comment that arrived live past the
+  // page's 50 threads is not on that API page, and is edited from its text.
   const current = await threadPage().then(p => p.items.find(c => String(c.id) === id)).catch(() => null);
   const form = document.createElement('form');
   form.className = 'reply-form';
