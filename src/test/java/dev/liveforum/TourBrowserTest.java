@@ -94,6 +94,23 @@ class TourBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("a guest sees every page without a console error or policy violation")
+  void everyPageForAGuest() {
+    try (Browser browser = Browser.desktop()) {
+      for (String path : List.of("/", "/boards/" + board, "/posts/" + post, "/users/1", "/search?q=meetup", "/login",
+          "/register", "/settings", "/notifications", "/new", "/posts/" + post + "/edit", "/admin")) {
+        browser.open(site + path);
+        browser.waitFor(By.cssSelector("[data-account] a[href='/login']"), Ui.LIVE);
+        if (path.startsWith("/posts/") && !path.endsWith("/edit")) {
+          Ui.waitLive(browser);
+        }
+      }
+      assertTrue(browser.driver().findElement(By.cssSelector("[data-guest]")).isDisplayed(), "the admin page's note for guests");
+      browser.assertNoConsoleProblems();
+    }
+  }
+
   private void visit(Browser browser, String path, String shot, Supplier<Boolean> shown) {
     browser.open(site + path);
     Ui.waitForUser(browser, admin);
