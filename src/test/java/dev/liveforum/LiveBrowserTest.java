@@ -163,6 +163,36 @@ class LiveBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("alice deletes her comment and then her post with the page's buttons; a reader on another node sees both")
+  void deletionsThroughThePage() {
+    long post = forum.post(aliceToken, board, "Soon gone", "Read it while you can").getLong("id");
+    long mine = Posts.comment(api, aliceToken, post, null, "A comment I will take back");
+    try (Browser alicePage = Browser.desktop(); Browser reader = Browser.desktop()) {
+      reader.open(siteA() + "/posts/" + post);
+      Ui.waitLive(reader);
+      Ui.signIn(alicePage, siteB(), alice);
+      alicePage.open(siteB() + "/posts/" + post);
+      Ui.waitLive(alicePage);
+
+      alicePage.click(By.cssSelector("[data-comment-id='" + mine + "'] [data-delete]"));
+      alicePage.driver().switchTo().alert().accept();
+      alicePage.waitUntil(d -> Ui.comment(alicePage, mine).getText().equals("This comment was deleted."), Ui.LIVE,
+          "the placeholder on alice's page");
+      reader.waitUntil(d -> Ui.comment(reader, mine).getText().equals("This comment was deleted."), Ui.LIVE,
+          "the placeholder on the reader's page");
+
+      alicePage.click(By.cssSelector("[data-delete-post]"));
+      alicePage.driver().switchTo().alert().accept();
+      alicePage.waitUntil(d -> d.getCurrentUrl().endsWith("/boards/" + board), Ui.LIVE, "alice taken to the board");
+      reader.waitUntil(d -> d.findElement(By.cssSelector("[data-post-notice]")).getText().equals("This post was deleted."),
+          Ui.LIVE, "the reader told that the post was deleted");
+      assertEquals(404, api.get("/api/posts/" + post).status());
+      alicePage.assertNoConsoleProblems();
+      reader.assertNoConsoleProblems();
+    }
+  }
+
   private static long unread(Browser browser) {
     var badges = browser.driver().findElements(By.cssSelector("[data-badge]"));
     if (badges.isEmpty() || !badges.get(0).isDisplayed()) {
