@@ -10,8 +10,10 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code /health/live}: the process answers. {@code /health/ready}: this node can serve requests,
- * i.e. the database and Redis answer through their roles (wherever in the cluster they run) and, when
- * clustered, this node is a member.
+ * i.e. the database answers through its role (wherever in the cluster it runs) and, when clustered,
+ * this node is a member. Redis is a cache: without it reads and writes still work, so its outage makes
+ * the node {@code DEGRADED} (200), not unready; a load balancer must not take every node out because
+ * of it.
  */
 final class Health {
   private static final long CHECK_TIMEOUT_MS = 2000;
@@ -35,8 +37,12 @@ final class Health {
       if (vertx.isClustered()) {
         checks.put("cluster", ((VertxInternal) vertx).clusterManager().isActive() ? "UP" : "DOWN");
       }
-      boolean up = checks.stream().allMatch(e -> "UP".equals(e.getValue()));
-      Edge.json(rc, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
+      boolean serving = checks.stream().filter(e -> !e.getKey().equals("redis")).allMatch(e -> "UP".equals(e.getValue()));
+      String status = !serving ? "DOWN" : "UP".equals(redis.result()) ? "UP" : "DEGRADED";
+      if (!serving) {
+        rc.response().putHeader("Retry-After", Problems.RETRY_AFTER_SECONDS);
+      }
+      Edge.json(rc, serving ? 200 : 503, new JsonObject().put("status", status).put("checks", checks));
     });
   }
 

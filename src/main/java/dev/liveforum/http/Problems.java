@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 final class Problems {
   private static final Logger log = LoggerFactory.getLogger(Problems.class);
   static final String TYPE = "application/problem+json";
+  /** How soon a client may try again after a 503. */
+  static final String RETRY_AFTER_SECONDS = "5";
 
   private Problems() {}
 
@@ -28,6 +30,10 @@ final class Problems {
     if (rc.response().headWritten()) {
       rc.response().reset();
       return;
+    }
+    if (status == 503 && !rc.response().headers().contains("Retry-After")) {
+      // Every 503 is temporary (a role or store that will be back): say when to try again.
+      rc.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
     if (!isApi(rc.request().path())) {
       PageRoutes.error(rc, status, detail);
@@ -74,7 +80,6 @@ final class Problems {
     switch (re.failureType()) {
       case NO_HANDLERS, TIMEOUT -> {
         log.warn("{} {}: {} [request {}]", rc.request().method(), rc.request().path(), re.getMessage(), RequestLog.id(rc));
-        rc.response().putHeader("Retry-After", "5");
         send(rc, 503, "a service this request needs is unavailable; try again shortly");
       }
       default -> {
