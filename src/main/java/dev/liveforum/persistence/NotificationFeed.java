@@ -52,7 +52,9 @@ final class NotificationFeed {
     }
     // One statement for the batch: executeBatch would cost a round trip per row.
     List<Long> params = Rows.padded(ids);
-    return pool.preparedQuery(NotificationSql.FED + Rows.in(params.size())).execute(Tuple.from(params))
+    // Marking by primary key can deadlock with another feeder's lease (by the secondary index): run again.
+    return Transactions.retryingDeadlocks(() -> pool.preparedQuery(NotificationSql.FED + Rows.in(params.size()))
+            .execute(Tuple.from(params)))
         .map(r -> new JsonObject())
         .recover(Database::classify);
   }

@@ -6,6 +6,10 @@ import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -14,12 +18,18 @@ import java.util.function.Supplier;
  * (e.g. liking a comment while its post is being deleted), and so can a statement that locks rows
  * through a secondary index against one that locks the same rows by primary key (a notification
  * feeder's lease against another feeder marking its batch fed). InnoDB then rolls one of them back at
- * once; that one is simply run again, a few times, before the client is told to retry.
+ * once; that one is simply run again, a few times, before the client is told to retry. Retries are
+ * normal under load: they are counted and summed up in one warning a minute at most, not logged each.
  */
 final class Transactions {
   static final int DEADLOCK = 1213;
   static final int LOCK_WAIT_TIMEOUT = 1205;
   private static final int ATTEMPTS = 3;
+  private static final long SUMMARY_EVERY_MS = 60_000;
+  private static final Logger log = LoggerFactory.getLogger(Transactions.class);
+  private static final AtomicLong RETRIED = new AtomicLong();
+  private static final AtomicLong UNREPORTED = new AtomicLong();
+  private static final AtomicLong LAST_SUMMARY = new AtomicLong();
 
   private Transactions() {}
 
@@ -40,6 +50,7 @@ final class Transactions {
     return work.get().recover(failure -> {
       Throwable t = Database.cause(failure);
       if (t instanceof DatabaseException e && e.getErrorCode() == DEADLOCK && n < ATTEMPTS) {
+        retried();
         return attempt(work, n + 1);
       }
       if (t instanceof DatabaseException e && (e.getErrorCode() == DEADLOCK || e.getErrorCode() == LOCK_WAIT_TIMEOUT)) {
@@ -47,5 +58,22 @@ final class Transactions {
       }
       return Future.failedFuture(t);
     });
+  }
+
+  /** Deadlock victims run again since this JVM started. */
+  static long deadlocksRetried() {
+    return RETRIED.get();
+  }
+
+  private static void retried() {
+    RETRIED.incrementAndGet();
+    long unreported = UNREPORTED.incrementAndGet();
+    long now = System.currentTimeMillis();
+    long last = LAST_SUMMARY.get();
+    if (now - last >= SUMMARY_EVERY_MS && LAST_SUMMARY.compareAndSet(last, now)) {
+      UNREPORTED.addAndGet(-unreported);
+      log.warn("{} deadlock victim(s) run again since the last report ({} in all); each retried transaction or statement ran anew",
+          unreported, RETRIED.get());
+    }
   }
 }

@@ -25,10 +25,12 @@ class TransactionsTest {
   @DisplayName("a deadlock victim is run again and its second run's result is the answer")
   void deadlockRunsAgain() {
     AtomicInteger runs = new AtomicInteger();
+    long retriedBefore = Transactions.deadlocksRetried();
     Future<String> result = Transactions.retryingDeadlocks(() -> runs.incrementAndGet() < 3
         ? Future.failedFuture(DEADLOCK) : Future.succeededFuture("done"));
     assertEquals("done", result.result());
     assertEquals(3, runs.get());
+    assertEquals(retriedBefore + 2, Transactions.deadlocksRetried(), "each run again is counted for the summary warning");
   }
 
   @Test
