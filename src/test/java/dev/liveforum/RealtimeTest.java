@@ -1,5 +1,7 @@
 package dev.liveforum;
 
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Field;
 import dev.liveforum.launch.Config;
 import dev.liveforum.launch.Setting;
 import dev.liveforum.support.Api;
@@ -7,6 +9,7 @@ import dev.liveforum.support.BridgeClient;
 import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -75,6 +78,43 @@ class RealtimeTest {
         new JsonObject().put("content", text));
     assertEquals(201, r.status(), r.toString());
     return r.json();
+  }
+
+  /** A comment's event as the outbox relay publishes it (only what the post channel shows). */
+  private static JsonObject commentEvent(String eventId, long post, long commentId, String text) {
+    JsonObject data = new JsonObject().put("commentId", commentId).put("postId", post).put("parentId", null)
+        .put("depth", 0).put("authorId", 1).put("authorName", "someone").put("content", text)
+        .put("contentHtml", "<p>" + text + "</p>").put("createdAt", "2026-01-01T00:00:00Z").put("commentCount", 2);
+    return new JsonObject().put(Field.EVENT_ID, eventId).put(Field.TYPE, Address.COMMENT_CREATED)
+        .put(Field.AT, "2026-01-01T00:00:00Z").put(Field.DATA, data);
+  }
+
+  @Test
+  @DisplayName("two events another bridge numbered the other way round still go out in number order")
+  void framesGoOutInNumberOrder() {
+    long post = post("In order");
+    String channel = "post." + post;
+    Vertx bus = a.node.vertx();
+    try (BridgeClient watcher = BridgeClient.connect(b.bridgePort)) {
+      watcher.subscribe(channel, null);
+      // Another bridge numbered x, then y...
+      JsonObject x = commentEvent(unique("evt-x"), post, 900_001, "first");
+      JsonObject y = commentEvent(unique("evt-y"), post, 900_002, "second");
+      List<Long> numbers = new ArrayList<>();
+      for (JsonObject e : List.of(x, y)) {
+        JsonObject shown = new JsonObject().put(Field.TYPE, e.getString(Field.TYPE)).put(Field.AT, e.getString(Field.AT))
+            .put(Field.DATA, e.getJsonObject(Field.DATA));
+        numbers.add(bus.eventBus().<JsonObject>request(Address.REALTIME_APPEND, new JsonObject().put(Field.CHANNEL, channel)
+            .put(Field.EVENT_ID, e.getString(Field.EVENT_ID)).put(Field.EVENT, shown)).await().body().getLong(Field.SEQ));
+      }
+      assertEquals(numbers.get(0) + 1, numbers.get(1));
+      // ...and node B's bridge receives y first.
+      bus.eventBus().publish(Address.event(Address.COMMENT_CREATED), y);
+      bus.eventBus().publish(Address.event(Address.COMMENT_CREATED), x);
+      List<Long> seen = List.of(watcher.event(channel, "comment.created").getLong("seq"),
+          watcher.event(channel, "comment.created").getLong("seq"));
+      assertEquals(numbers, seen, "frames in number order");
+    }
   }
 
   @Test

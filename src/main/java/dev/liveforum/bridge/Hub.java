@@ -20,11 +20,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The sockets of one bridge and the channels they watch. Domain events arrive once per bridge (they
  * are published cluster-wide); each is numbered on its channel through the cache role, then written
- * to this bridge's watchers, encoded once. Events of one channel go out in the order they arrived.
+ * to this bridge's watchers, encoded once. Events of one channel go out in the order of their numbers:
+ * the first bridge to number an event numbers it for all, so another bridge that received two events
+ * the other way round gets the later number first; it holds that one back until the one before it
+ * went out, for {@link #HOLD_MS} at most (then the client sees the gap and catches up).
  */
 final class Hub {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -34,9 +38,12 @@ final class Hub {
   private final Map<String, Set<Session>> watchers = new HashMap<>();
   private final Set<Session> sessions = new HashSet<>();
   private final Map<String, Future<?>> inOrder = new HashMap<>();
+  /** Per watched channel: the last number sent and the frames held until the ones before them are. */
+  private final Map<String, Sequence> sent = new HashMap<>();
   /** The last seq this bridge knows per watched channel, which ephemeral events (presence, typing) carry. */
   private final Map<String, Long> seqs = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  static final long HOLD_MS = 1000;
   private long lastSequencingWarning;
   /** Figures pushed so far; a watcher's first figures are dropped if a push came while they were read. */
   private long statsPushes;
@@ -101,6 +108,7 @@ final class Hub {
         .onSuccess(seq -> {
           if (seq != null) {
             seqs.merge(channel.name(), seq, Math::max);
+            sent.computeIfAbsent(channel.name(), k -> new Sequence(seq));
           }
           session.write(frame(channel.name(), event("subscribed", seq, new JsonObject())));
         })
@@ -127,6 +135,10 @@ final class Hub {
     if (set != null && set.remove(session) && set.isEmpty()) {
       watchers.remove(channel);
       seqs.remove(channel);
+      Sequence sequence = sent.remove(channel);
+      if (sequence != null && sequence.timer >= 0) {
+        vertx.cancelTimer(sequence.timer);
+      }
     }
   }
 
@@ -184,13 +196,70 @@ final class Hub {
           if (set == null) {
             return;
           }
-          if (seq != null) {
-            seqs.merge(channel, seq, Math::max);
+          Buffer frame = frame(channel, event.copy().put(Field.SEQ, seq));
+          if (seq == null) {
+            write(set, frame);
+            return;
           }
-          write(set, frame(channel, event.copy().put(Field.SEQ, seq)));
+          sendInOrder(channel, seq, frame);
         }));
     inOrder.put(channel, next);
     next.onComplete(ar -> inOrder.remove(channel, next));
+  }
+
+  /** Numbers sent on one channel by this bridge, and frames waiting for the numbers before them. */
+  private static final class Sequence {
+    long last;
+    final TreeMap<Long, Buffer> held = new TreeMap<>();
+    long timer = -1;
+
+    Sequence(long last) {
+      this.last = last;
+    }
+  }
+
+  /**
+   * Sends a numbered frame once every lower number of its channel went out; a number already passed
+   * (a late event, or one this bridge saw before its first watcher came) goes out at once, and the
+   * client drops it if it has it.
+   */
+  private void sendInOrder(String channel, long seq, Buffer frame) {
+    Sequence sequence = sent.computeIfAbsent(channel, k -> new Sequence(seq - 1));
+    if (seq > sequence.last + 1) {
+      sequence.held.put(seq, frame);
+      if (sequence.timer < 0) {
+        sequence.timer = vertx.setTimer(HOLD_MS, id -> {
+          sequence.timer = -1;
+          release(channel, sequence, Long.MAX_VALUE);
+        });
+      }
+      return;
+    }
+    send(channel, seq, frame);
+    sequence.last = Math.max(sequence.last, seq);
+    release(channel, sequence, sequence.last + 1);
+  }
+
+  /** Sends the held frames numbered up to {@code upTo} and those that follow them without a gap. */
+  private void release(String channel, Sequence sequence, long upTo) {
+    while (!sequence.held.isEmpty() && (sequence.held.firstKey() <= upTo || sequence.held.firstKey() == sequence.last + 1)) {
+      Map.Entry<Long, Buffer> next = sequence.held.pollFirstEntry();
+      send(channel, next.getKey(), next.getValue());
+      sequence.last = Math.max(sequence.last, next.getKey());
+    }
+    if (sequence.held.isEmpty() && sequence.timer >= 0) {
+      vertx.cancelTimer(sequence.timer);
+      sequence.timer = -1;
+    }
+  }
+
+  /** Sends a numbered frame; presence and typing frames then carry its number. */
+  private void send(String channel, long seq, Buffer frame) {
+    seqs.merge(channel, seq, Math::max);
+    Set<Session> set = watchers.get(channel);
+    if (set != null) {
+      write(set, frame);
+    }
   }
 
   private void warnUnnumbered(Throwable t) {
