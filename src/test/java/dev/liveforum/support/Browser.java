@@ -2,6 +2,7 @@ package dev.liveforum.support;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
@@ -118,7 +119,8 @@ public final class Browser implements AutoCloseable {
   /** {@code condition}'s first non-null, non-false answer; on timeout an error that starts with {@code messageOnTimeout}. */
   public <T> T waitUntil(Function<WebDriver, T> condition, Duration timeout, String messageOnTimeout) {
     try {
-      return new WebDriverWait(driver, timeout).until(condition);
+      // A page that navigates or redraws under a check makes the element it found stale: check again.
+      return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).until(condition);
     } catch (org.openqa.selenium.TimeoutException e) {
       throw new AssertionError(messageOnTimeout + " within " + timeout.toMillis() + " ms, but " + seen(), e);
     }
