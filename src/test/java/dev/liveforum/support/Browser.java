@@ -1,5 +1,6 @@
 package dev.liveforum.support;
 
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -75,8 +76,12 @@ public final class Browser implements AutoCloseable {
 
   private static Browser start(int width, int height, Map<String, Object> prefs, Map<String, Object> mobile) {
     if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
-      throw new IllegalStateException("browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
-          + ": apt-get install chromium chromium-driver");
+      String missing = "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER + ": apt-get install chromium chromium-driver";
+      // A developer's machine with only a JDK skips them, saying so; CI (.ci/run installs both) never does.
+      if ("true".equals(System.getenv("CI"))) {
+        throw new IllegalStateException(missing);
+      }
+      Assumptions.abort(missing);
     }
     Path profile = tempProfile();
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
