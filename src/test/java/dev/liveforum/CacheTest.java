@@ -74,6 +74,44 @@ class CacheTest {
   }
 
   @Test
+  @DisplayName("pages kept rendered on node B show a write made through node A as soon as it has returned")
+  void keptPagesFollowWritesOnAnotherNode() {
+    Config config = TestServices.config()
+        .with(Setting.REDIS_KEY_PREFIX, "lf-test-" + TestServices.RUN_ID + "-cache-pages:");
+    try (TestNode a = TestNode.clustered(config, "http", "persistence", "cache");
+         TestNode b = TestNode.clustered(config, "http")) {
+      Api viaA = new Api(a.port);
+      Api viaB = new Api(b.port);
+      Forum forum = new Forum(viaA, config);
+      String author = forum.user("pia");
+      long board = forum.board("Kept");
+      long post = forum.post(author, board, "Kept title", "text").getLong("id");
+      Api.Response made = viaA.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author,
+          new JsonObject().put("content", "Kept comment"));
+      assertEquals(201, made.status(), made.toString());
+      long comment = made.json().getLong("id");
+      // Read once on B, so both pages are kept there.
+      assertTrue(viaB.get("/posts/" + post).text().contains("Kept comment"));
+      assertTrue(viaB.get("/boards/" + board).text().contains("Kept title"));
+
+      assertEquals(200, viaA.send(HttpMethod.PATCH, "/api/comments/" + comment, author,
+          new JsonObject().put("content", "Edited comment")).status());
+      assertTrue(viaB.get("/posts/" + post).text().contains("Edited comment"), "the comment's edit on B's kept page");
+      assertEquals(200, viaA.send(HttpMethod.PATCH, "/api/posts/" + post, author,
+          new JsonObject().put("title", "Edited title")).status());
+      assertTrue(viaB.get("/posts/" + post).text().contains("Edited title"), "the post's edit on B's kept page");
+      assertTrue(viaB.get("/boards/" + board).text().contains("Edited title"), "the post's edit on B's kept list");
+
+      forum.post(author, board, "Newest post", "text");
+      assertTrue(viaB.get("/boards/" + board).text().contains("Newest post"), "a new post on B's kept list");
+      String renamed = "Renamed " + board;
+      assertEquals(200, viaA.send(HttpMethod.PATCH, "/api/boards/" + board, forum.adminToken,
+          new JsonObject().put("name", renamed)).status());
+      assertTrue(viaB.get("/boards/" + board).text().contains(renamed), "the board's new name on B's kept list");
+    }
+  }
+
+  @Test
   @DisplayName("writes to 30 posts at once, whose invalidations share Redis calls, each leave no stale copy on the other node")
   void simultaneousWritesAllInvalidate() throws Exception {
     Config config = TestServices.config()

@@ -30,8 +30,9 @@ final class CommentRoutes {
     changePost(rc, Address.COMMENT_CREATE, Edge.body(rc).put(Field.POST_ID, postId), 201);
   }
 
+  /** An edited comment changes its post's page (kept rendered on every node): that goes before the answer. */
   void updateComment(RoutingContext rc) {
-    edge.relay(rc, Address.COMMENT_UPDATE, Edge.body(rc).put(Field.ID, Edge.id(rc)), 200);
+    changePost(rc, Address.COMMENT_UPDATE, Edge.body(rc).put(Field.ID, Edge.id(rc)), 200);
   }
 
   void deleteComment(RoutingContext rc) {
