@@ -60,7 +60,7 @@ public class HttpVerticle extends VerticleBase {
         // Browsers send Origin with their POSTs from the server's own pages too, and the handler refuses
         // every origin it does not list; CORS is about other origins only.
         builder.rootHandler(rc -> {
-          if (RequestOrigin.fromOwnPage(rc.request())) {
+          if (Origins.fromOwnPage(rc.request())) {
             rc.next();
           } else {
             cors.handle(rc);

@@ -85,7 +85,7 @@ final class PageRoutes {
     }
     // The first pages are the same for every reader: kept rendered for a few seconds (NearCache).
     String key = cursor.isEmpty() ? (boardId == null ? "/" : "/boards/" + boardId) + "?" + sort + "&" + period + " "
-        + canonical(rc, "") + " " + bridge(rc) : null;
+        + addresses(rc) : null;
     Buffer kept = key == null ? null : near.list(key);
     if (kept != null) {
       html(rc, 200, kept);
@@ -145,7 +145,7 @@ final class PageRoutes {
       return;
     }
     JsonObject command = new JsonObject().put(Field.ID, id);
-    String pageOrigins = canonical(rc, "") + " " + bridge(rc);
+    String pageOrigins = addresses(rc);
     NearCache.Page kept = cursor.isEmpty() ? near.page(id) : null;
     if (kept != null && kept.origins().equals(pageOrigins)) {
       JsonObject counts = new JsonObject().put(Field.ID, id).put(Field.VIEW_COUNT, kept.viewCount());
@@ -277,6 +277,11 @@ final class PageRoutes {
 
   private List<String> bridge(RoutingContext rc) {
     return origins.bridge(rc.request());
+  }
+
+  /** The site and bridge addresses a page written for this request names: part of what a kept page is kept for. */
+  private String addresses(RoutingContext rc) {
+    return canonical(rc, "") + " " + bridge(rc);
   }
 
   private String canonical(RoutingContext rc, String path) {

@@ -82,7 +82,7 @@ final class SessionRoutes {
   Handler<RoutingContext> originCheck() {
     return rc -> {
       String origin = rc.request().getHeader("Origin");
-      if (origin == null || RequestOrigin.fromOwnPage(rc.request()) || trustedOrigins.contains(origin)) {
+      if (origin == null || Origins.fromOwnPage(rc.request()) || trustedOrigins.contains(origin)) {
         rc.next();
       } else {
         Problems.send(rc, 403, "requests from origin " + origin + " may not use the session cookie");
