@@ -209,7 +209,7 @@ class BridgeLimitsTest {
   }
 
   @Test
-  @DisplayName("once more events happened than the backlog keeps, catching up from before them is 410")
+  @DisplayName("once more events happened than catching up sends, catching up from before them is 410")
   void backlogIsCapped() {
     long capped = forum.post(alice, forum.board("capped"), "Capped", "body").getLong("id");
     for (int i = 0; i < 4; i++) {
@@ -224,7 +224,7 @@ class BridgeLimitsTest {
     assertEquals(3, recent.json().getJsonArray("events").size(), recent.toString());
     Api.Response old = api.get("/api/realtime/post." + capped + "?after=0");
     assertEquals(410, old.status(), old.toString());
-    assertTrue(old.json().getString("detail").contains("no longer kept"), old.toString());
+    assertTrue(old.json().getString("detail").contains("more than catching up sends (3): reload"), old.toString());
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.liveforum.support.Api;
 import dev.liveforum.support.BridgeClient;
 import dev.liveforum.support.Forum;
 import dev.liveforum.support.NodeProcess;
+import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.http.HttpMethod;
@@ -25,8 +26,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -226,6 +235,77 @@ class ProcessClusterIT {
         assertEquals(lastSeen + 1 + i, event.getLong("seq"), caughtUp.encode());
         assertEquals(missed.get(i), event.getJsonObject("data").getLong("commentId"), caughtUp.encode());
       }
+    }
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("a node running persistence killed under comment load: every committed comment is in catch-up once, numbered without a gap, as it went out live")
+  void persistenceKilledUnderLoad() throws Exception {
+    Map<String, String> env = NodeProcess.clustered(SECRET, "http", "persistence", "cache");
+    env.put(Setting.HTTP_INSTANCES.env(), "1");
+    NodeProcess writer = NodeProcess.start("persistence-killed", env);
+    PROCESSES.add(writer);
+    writer.awaitReady();
+    long post = post("Killed while writing");
+    String channel = "post." + post;
+    try (BridgeClient watcher = BridgeClient.connect(a.bridgePort)) {
+      watcher.subscribe(channel, null);
+      // Four writers on A; A's and the process's persistence roles take the commands in turn.
+      List<Long> answered = Collections.synchronizedList(new ArrayList<>());
+      List<Integer> otherStatuses = Collections.synchronizedList(new ArrayList<>());
+      CountDownLatch underWay = new CountDownLatch(20);
+      ExecutorService writers = Executors.newFixedThreadPool(4);
+      List<Future<?>> runs = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int n = w;
+        runs.add(writers.submit(() -> {
+          for (int i = 0; i < 15; i++) {
+            Api.Response r = apiA.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob,
+                new JsonObject().put("content", "writer " + n + " comment " + i));
+            if (r.status() == 201) {
+              answered.add(r.json().getLong("id"));
+            } else {
+              otherStatuses.add(r.status());
+            }
+            underWay.countDown();
+          }
+        }));
+      }
+      assertTrue(underWay.await(60, TimeUnit.SECONDS), "20 comments answered");
+      writer.kill();
+      for (Future<?> run : runs) {
+        run.get(180, TimeUnit.SECONDS);
+      }
+      writers.shutdown();
+
+      List<Long> committed = TestDb.longs("SELECT id FROM comments WHERE post_id = ? ORDER BY id", post);
+      assertTrue(committed.containsAll(answered), "every 201 is a row");
+      JsonObject caughtUp = apiA.awaitSeq("/api/realtime/" + channel + "?after=0", committed.size());
+      assertEquals(committed.size(), caughtUp.getLong("seq"), "one number per committed comment: " + caughtUp.encode());
+      Map<Long, Long> commentBySeq = new HashMap<>();
+      JsonArray events = caughtUp.getJsonArray("events");
+      for (int i = 0; i < events.size(); i++) {
+        JsonObject event = events.getJsonObject(i);
+        assertEquals(i + 1, event.getLong("seq"), "numbers without a gap: " + caughtUp.encode());
+        commentBySeq.put(event.getLong("seq"), event.getJsonObject("data").getLong("commentId"));
+      }
+      assertEquals(new TreeSet<>(committed), new TreeSet<>(commentBySeq.values()),
+          "catch-up holds every committed comment, each once");
+
+      int live = 0;
+      for (JsonObject frame : watcher.drain(3000)) {
+        JsonObject body = frame.getJsonObject("body");
+        if (channel.equals(frame.getString("address")) && "comment.created".equals(body.getString("type"))) {
+          live++;
+          Long seq = body.getLong("seq");
+          assertTrue(seq != null, "a live event without a number: " + frame.encode());
+          assertEquals(commentBySeq.get(seq), body.getJsonObject("data").getLong("commentId"),
+              "live number " + seq + " means what catch-up says it means");
+        }
+      }
+      System.out.printf("[observed] persistence process killed under load: %d answered 201, other answers %s, %d rows,"
+          + " %d live frames, catch-up complete%n", answered.size(), otherStatuses, committed.size(), live);
     }
   }
 

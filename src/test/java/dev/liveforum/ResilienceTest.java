@@ -15,6 +15,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,31 +83,89 @@ class ResilienceTest {
   }
 
   @Test
-  @DisplayName("with Redis down, realtime events still reach watchers live, unnumbered, and catching up is a 503")
-  void realtimeWithoutRedis() throws Exception {
-    DevServices.EmbeddedRedis redis = DevServices.startRedis();
-    Config config = TestServices.config().with(Setting.REDIS_URL, "redis://127.0.0.1:" + redis.port());
+  @DisplayName("Redis lost, then back empty: events stay numbered in one run, live and in catch-up, none reused or missing")
+  void numberingOutlivesRedis() throws Exception {
+    DevServices.EmbeddedRedis[] redis = {DevServices.startRedis()};
+    int redisPort = redis[0].port();
+    Config config = TestServices.config().with(Setting.REDIS_URL, "redis://127.0.0.1:" + redisPort);
     try (TestNode node = TestNode.start(config)) {
       Api api = new Api(node.port);
       Forum forum = new Forum(api, config);
       String author = forum.user("rtless");
       long post = forum.post(author, forum.board("rtless"), "Without Redis", "body").getLong("id");
+      String channel = "post." + post;
       try (BridgeClient watcher = BridgeClient.connect(node.bridgePort)) {
-        watcher.subscribe("post." + post, null);
-        redis.close();
+        assertEquals(0, watcher.subscribe(channel, null).getJsonObject("body").getLong("seq"));
+        List<Long> made = new ArrayList<>();
+        for (String phase : List.of("before", "without Redis", "after")) {
+          if (phase.equals("without Redis")) {
+            redis[0].close();
+          } else if (phase.equals("after")) {
+            redis[0] = DevServices.startRedis(redisPort);
+          }
+          for (int i = 0; i < 2; i++) {
+            Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author,
+                new JsonObject().put("content", phase + " " + i));
+            assertEquals(201, r.status(), r.toString());
+            made.add(r.json().getLong("id"));
+          }
+        }
+        List<Long> seqs = new ArrayList<>();
+        List<Long> live = new ArrayList<>();
+        for (int i = 0; i < made.size(); i++) {
+          JsonObject event = watcher.event(channel, "comment.created");
+          seqs.add(event.getLong("seq"));
+          live.add(event.getJsonObject("data").getLong("commentId"));
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), seqs, "numbered in order, none reused");
+        assertEquals(made, live);
 
-        Api.Response made = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author,
-            new JsonObject().put("content", "still live"));
-        assertEquals(201, made.status(), made.toString());
-        JsonObject event = watcher.event("post." + post, "comment.created");
-        assertEquals(made.json().getLong("id"), event.getJsonObject("data").getLong("commentId"));
-        assertTrue(event.containsKey("seq") && event.getValue("seq") == null, event.encode());
-        Api.Response since = api.get("/api/realtime/post." + post + "?after=0");
-        assertEquals(503, since.status(), since.toString());
-        assertEquals("application/problem+json", since.contentType());
+        Api.Response all = api.get("/api/realtime/" + channel + "?after=0");
+        assertEquals(200, all.status(), all.toString());
+        assertEquals(6, all.json().getLong("seq"));
+        List<Long> caughtUp = new ArrayList<>();
+        all.json().getJsonArray("events").forEach(e -> caughtUp.add(((JsonObject) e).getJsonObject("data").getLong("commentId")));
+        assertEquals(made, caughtUp, "every committed comment, once, in order");
+        Api.Response fromBefore = api.get("/api/realtime/" + channel + "?after=2");
+        assertEquals(List.of(3L, 4L, 5L, 6L), fromBefore.json().getJsonArray("events").stream()
+            .map(e -> ((JsonObject) e).getLong("seq")).toList(), "a position from before the loss still means the same");
+        Api.Response ahead = api.get("/api/realtime/" + channel + "?after=7");
+        assertEquals(410, ahead.status(), ahead.toString());
+        assertEquals("application/problem+json", ahead.contentType());
       }
     } finally {
-      redis.close();
+      redis[0].close();
+    }
+  }
+
+  @Test
+  @DisplayName("numbered events are dropped after realtime.backlogTtlSeconds; catching up from before them is 410, after them 200")
+  void keptEventsExpire() throws Exception {
+    Config config = TestServices.config().with(Setting.REALTIME_BACKLOG_TTL, 3);
+    try (TestNode node = TestNode.start(config)) {
+      Api api = new Api(node.port);
+      Forum forum = new Forum(api, config);
+      String author = forum.user("expiry");
+      long post = forum.post(author, forum.board("expiry"), "Expiring backlog", "body").getLong("id");
+      String path = "/api/realtime/post." + post + "?after=";
+      for (int i = 0; i < 2; i++) {
+        assertEquals(201, api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author,
+            new JsonObject().put("content", "soon gone " + i)).status());
+      }
+      assertEquals(200, api.get(path + "0").status(), "kept at first");
+      long deadline = System.currentTimeMillis() + 15_000;
+      Api.Response old = api.get(path + "0");
+      while (old.status() != 410 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(200);
+        old = api.get(path + "0");
+      }
+      assertEquals(410, old.status(), old.toString());
+      assertTrue(old.json().getString("detail").contains("no longer kept"), old.toString());
+      assertEquals(201, api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author,
+          new JsonObject().put("content", "new")).status());
+      Api.Response recent = api.get(path + "2");
+      assertEquals(200, recent.status(), recent.toString());
+      assertEquals(3, recent.json().getJsonArray("events").getJsonObject(0).getLong("seq"), recent.toString());
     }
   }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -175,7 +176,9 @@ class TourBrowserTest {
       field.clear();
       field.sendKeys(name + "_renamed");
       field.submit();
-      browser.waitUntil(d -> boardNames(browser).contains(name + "_renamed"), Ui.LIVE, "the renamed board");
+      // The field shows what was typed at once; the list drawn again from the server shows the saved name.
+      browser.waitUntil(d -> ExpectedConditions.stalenessOf(field).apply(d) && boardNames(browser).contains(name + "_renamed"),
+          Ui.LIVE, "the renamed board, listed again");
       assertTrue(api.get("/api/boards").text().contains(name + "_renamed"));
 
       long comments = todays(browser, "Comments");

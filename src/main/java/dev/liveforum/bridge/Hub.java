@@ -3,6 +3,7 @@ package dev.liveforum.bridge;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Bus;
 import dev.liveforum.bus.Channel;
+import dev.liveforum.bus.ChannelEvents;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
@@ -24,11 +25,12 @@ import java.util.TreeMap;
 
 /**
  * The sockets of one bridge and the channels they watch. Domain events arrive once per bridge (they
- * are published cluster-wide); each is numbered on its channel through the cache role, then written
- * to this bridge's watchers, encoded once. Events of one channel go out in the order of their numbers:
- * the first bridge to number an event numbers it for all, so another bridge that received two events
- * the other way round gets the later number first; it holds that one back until the one before it
- * went out, for {@link #HOLD_MS} at most (then the client sees the gap and catches up).
+ * are published cluster-wide), already numbered on each channel they reach (in the transaction of
+ * their change, see ChannelEvents), and are written to this bridge's watchers, encoded once. Events of
+ * one channel go out in the order of their numbers: events reach a bridge in the order their relays
+ * published them, which two relays (or one that met a row still being committed) may not keep, so a
+ * bridge that gets a later number first holds it back until the one before it went out, for
+ * {@link #HOLD_MS} at most (then the client sees the gap and catches up).
  */
 final class Hub {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -37,14 +39,12 @@ final class Hub {
   private final long busTimeoutMs;
   private final Map<String, Set<Session>> watchers = new HashMap<>();
   private final Set<Session> sessions = new HashSet<>();
-  private final Map<String, Future<?>> inOrder = new HashMap<>();
   /** Per watched channel: the last number sent and the frames held until the ones before them are. */
   private final Map<String, Sequence> sent = new HashMap<>();
   /** The last seq this bridge knows per watched channel, which ephemeral events (presence, typing) carry. */
   private final Map<String, Long> seqs = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   static final long HOLD_MS = 1000;
-  private long lastSequencingWarning;
   /** Figures pushed so far; a watcher's first figures are dropped if a push came while they were read. */
   private long statsPushes;
 
@@ -57,8 +57,9 @@ final class Hub {
   void start(Endpoints endpoints) {
     for (String type : ChannelEvents.TYPES) {
       consumers.add(endpoints.<JsonObject>listen(Address.event(type), msg -> {
+        JsonObject seqs = msg.body().getJsonObject(Field.SEQS, new JsonObject());
         for (ChannelEvents.Routed routed : ChannelEvents.route(msg.body())) {
-          numberAndDeliver(routed.channel(), msg.body().getString(Field.EVENT_ID), routed.event());
+          deliver(routed.channel(), seqs.getLong(routed.channel()), routed.event());
         }
       }));
     }
@@ -96,8 +97,8 @@ final class Hub {
   }
 
   /**
-   * Adds a watcher and tells it the channel's current seq ({@code subscribed}), null when Redis cannot
-   * say. A watcher of {@code stats} then gets today's figures, so it need not wait for them to change.
+   * Adds a watcher and tells it the channel's current seq ({@code subscribed}), null when the database
+   * cannot say. A watcher of {@code stats} then gets today's figures, so it need not wait for them to change.
    */
   Future<?> subscribe(Session session, Channel channel, Session.Identity who) {
     watchers.computeIfAbsent(channel.name(), k -> new HashSet<>()).add(session);
@@ -180,31 +181,21 @@ final class Hub {
     }
   }
 
-  private void numberAndDeliver(String channel, String eventId, JsonObject event) {
-    Future<?> previous = inOrder.getOrDefault(channel, Future.succeededFuture());
-    Future<?> next = previous.transform(ignored -> Bus.request(vertx, Address.REALTIME_APPEND,
-            new JsonObject().put(Field.CHANNEL, channel).put(Field.EVENT_ID, eventId).put(Field.EVENT, event), null,
-            busTimeoutMs)
-        .map(r -> r.getLong(Field.SEQ))
-        .recover(t -> {
-          // Without Redis the event still goes out live, unnumbered; catching up is what is lost.
-          warnUnnumbered(t);
-          return Future.succeededFuture(null);
-        })
-        .onSuccess(seq -> {
-          Set<Session> set = watchers.get(channel);
-          if (set == null) {
-            return;
-          }
-          Buffer frame = frame(channel, event.copy().put(Field.SEQ, seq));
-          if (seq == null) {
-            write(set, frame);
-            return;
-          }
-          sendInOrder(channel, seq, frame);
-        }));
-    inOrder.put(channel, next);
-    next.onComplete(ar -> inOrder.remove(channel, next));
+  /**
+   * A domain event to this bridge's watchers of one channel, with the number persistence gave it there
+   * (unnumbered only if it comes from a node that does not number events).
+   */
+  private void deliver(String channel, Long seq, JsonObject event) {
+    Set<Session> set = watchers.get(channel);
+    if (set == null) {
+      return;
+    }
+    Buffer frame = frame(channel, event.put(Field.SEQ, seq));
+    if (seq == null) {
+      write(set, frame);
+      return;
+    }
+    sendInOrder(channel, seq, frame);
   }
 
   /** Numbers sent on one channel by this bridge, and frames waiting for the numbers before them. */
@@ -259,14 +250,6 @@ final class Hub {
     Set<Session> set = watchers.get(channel);
     if (set != null) {
       write(set, frame);
-    }
-  }
-
-  private void warnUnnumbered(Throwable t) {
-    long now = System.currentTimeMillis();
-    if (now - lastSequencingWarning > 10_000) {
-      lastSequencingWarning = now;
-      log.warn("realtime events go out unnumbered: {}", t.getMessage());
     }
   }
 

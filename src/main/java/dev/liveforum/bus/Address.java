@@ -82,12 +82,10 @@ public final class Address {
   public static final String NOTIFICATION_DEAD_JOBS = "notification.jobs.dead";
 
   // realtime
-  /** Numbers an event on its channel and keeps it in the channel's backlog (idempotent by event id). */
-  public static final String REALTIME_APPEND = "cache.realtime.append";
   /** The events of a channel after a sequence number, for a client catching up. */
-  public static final String REALTIME_SINCE = "cache.realtime.since";
+  public static final String REALTIME_SINCE = "persistence.realtime.since";
   /** A channel's current sequence number. */
-  public static final String REALTIME_SEQ = "cache.realtime.seq";
+  public static final String REALTIME_SEQ = "persistence.realtime.seq";
   /** Published to every bridge: someone is typing on a post. */
   public static final String BRIDGE_TYPING = "bridge.typing";
   /** Published to every bridge: one bridge's viewer counts per post. */

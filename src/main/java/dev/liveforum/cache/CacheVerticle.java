@@ -36,14 +36,10 @@ public class CacheVerticle extends VerticleBase {
     endpoints.serve(Address.CACHE_LIST_GET, body -> unavailableOnError(cache.getList(body)));
     endpoints.serve(Address.CACHE_LIST_PUT, body -> unavailableOnError(cache.putList(body)));
     endpoints.serve(Address.CACHE_INVALIDATE, body -> unavailableOnError(cache.invalidate(body)));
-    RealtimeLog log = new RealtimeLog(redis, config.redis().keyPrefix(), config.realtime().backlogSize(),
-        config.realtime().backlogTtlSeconds());
-    endpoints.serve(Address.REALTIME_APPEND, body -> unavailableOnError(log.append(body)));
-    endpoints.serve(Address.REALTIME_SINCE, body -> unavailableOnError(log.since(body)));
-    endpoints.serve(Address.REALTIME_SEQ, body -> unavailableOnError(log.current(body)));
     // Writers through the HTTP edge invalidate before they answer; the domain events cover every other
-    // writer (and a lost invalidation request).
-    List<String> changes = new java.util.ArrayList<>(Address.POST_VIEW_CHANGES);
+    // writer (and a lost invalidation request). Every event numbered on a post's channel drops its copy,
+    // so the seq a copy carries (read with it) is never behind an event that did not drop it.
+    List<String> changes = new java.util.ArrayList<>(Address.POST_PAGE_CHANGES);
     changes.add(Address.POST_CREATED);
     for (String type : changes) {
       endpoints.<JsonObject>listen(Address.event(type), msg -> {

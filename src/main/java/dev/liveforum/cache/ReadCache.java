@@ -1,6 +1,5 @@
 package dev.liveforum.cache;
 
-import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Field;
 import dev.liveforum.bus.GroupCommit;
 import io.vertx.core.Future;
@@ -30,24 +29,19 @@ final class ReadCache {
   static final int POST_TTL_SECONDS = 300;
   static final int LIST_TTL_SECONDS = 60;
 
-  /**
-   * Returns {value or nil, generation, the post channel's seq}. The seq is read before the database
-   * is, so a copy stored with it never misses an event numbered after it (see RealtimeLog).
-   */
+  /** Returns {value or nil, generation}. */
   private static final String GET = """
       local g = redis.call('GET', KEYS[2]) or '0'
-      return {redis.call('GET', KEYS[1]), g, redis.call('GET', KEYS[3]) or '0'}""";
+      return {redis.call('GET', KEYS[1]), g}""";
   /** Stores ARGV[1] for ARGV[3] seconds if the generation is still ARGV[2]. */
   private static final String PUT = """
       local g = redis.call('GET', KEYS[2]) or '0'
       if g == ARGV[2] then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3]) return 1 end
       return 0""";
-  /** A list page is stored under the current list generation: {value or nil, its key, its board channel's seq}. */
+  /** A list page is stored under the current list generation: {value or nil, its key}. */
   private static final String LIST_GET = """
       local key = ARGV[1] .. (redis.call('GET', KEYS[1]) or '0')
-      local seq = '0'
-      if KEYS[2] then seq = redis.call('GET', KEYS[2]) or '0' end
-      return {redis.call('GET', key), key, seq}""";
+      return {redis.call('GET', key), key}""";
 
   /** A post's generation outlives any copy stored under it (POST_TTL_SECONDS) by far. */
   static final int GENERATION_TTL_SECONDS = 86_400;
@@ -75,8 +69,7 @@ final class ReadCache {
 
   Future<JsonObject> getPost(JsonObject body) {
     long id = body.getLong(Field.ID);
-    return redis.eval(List.of(GET, "3", postKey(id), postGen(id), RealtimeLog.seqKey(prefix, Channel.post(id))))
-        .map(r -> reply(r.get(0), r.get(1).toString()).put(Field.SEQ, r.get(2).toLong()));
+    return redis.eval(List.of(GET, "2", postKey(id), postGen(id))).map(r -> reply(r.get(0), r.get(1).toString()));
   }
 
   Future<JsonObject> putPost(JsonObject body) {
@@ -86,21 +79,10 @@ final class ReadCache {
         .map(r -> new JsonObject().put("stored", r.toInteger() == 1));
   }
 
-  /**
-   * {@code key} names the list (sort, period, board); the reply's generation is the full Redis key.
-   * With a {@code channel} (a board's), the reply carries that channel's seq too.
-   */
+  /** {@code key} names the list (sort, period, board); the reply's generation is the full Redis key. */
   Future<JsonObject> getList(JsonObject body) {
-    String channel = body.getString(Field.CHANNEL);
-    List<String> args = new ArrayList<>(List.of(LIST_GET, channel == null ? "1" : "2", listGen()));
-    if (channel != null) {
-      args.add(RealtimeLog.seqKey(prefix, channel));
-    }
-    args.add(prefix + "list:" + body.getString(Field.KEY) + ":");
-    return redis.eval(args).map(r -> {
-      JsonObject reply = reply(r.get(0), r.get(1).toString());
-      return channel == null ? reply : reply.put(Field.SEQ, r.get(2).toLong());
-    });
+    return redis.eval(List.of(LIST_GET, "1", listGen(), prefix + "list:" + body.getString(Field.KEY) + ":"))
+        .map(r -> reply(r.get(0), r.get(1).toString()));
   }
 
   /** Stores a list page under the key the miss returned; a bumped generation makes it unreachable. */

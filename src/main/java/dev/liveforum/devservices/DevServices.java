@@ -107,8 +107,12 @@ public final class DevServices {
 
   /** Starts an embedded Redis on a free port of 127.0.0.1; nothing is persisted. */
   public static EmbeddedRedis startRedis() throws Exception {
+    return startRedis(freePort());
+  }
+
+  /** Starts an embedded Redis on {@code port} of 127.0.0.1 (e.g. again, empty, where one stopped). */
+  public static EmbeddedRedis startRedis(int port) throws Exception {
     long started = System.nanoTime();
-    int port = freePort();
     RedisServer server = RedisServer.newRedisServer()
         .bind(LOOPBACK)
         .port(port)

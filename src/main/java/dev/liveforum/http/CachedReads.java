@@ -1,7 +1,6 @@
 package dev.liveforum.http;
 
 import dev.liveforum.bus.Address;
-import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -44,11 +43,10 @@ final class CachedReads {
       if (cached.succeeded() && cached.result().getJsonObject(Field.VALUE) != null) {
         return Future.succeededFuture(cached.result().getJsonObject(Field.VALUE));
       }
-      // The channel's seq was read before the database: the copy may show events numbered after it
-      // (a client replays those harmlessly) but never lacks one numbered before it.
+      // The post carries its channel's seq, read with it: its comments, read after it, may show events
+      // numbered later (a client replays those harmlessly) but never lack one numbered before it.
       return edge.ask(rc, Address.POST_GET, key).onSuccess(post -> {
         if (cached.succeeded()) {
-          post.put(Field.SEQ, cached.result().getLong(Field.SEQ));
           edge.askQuietly(rc, Address.CACHE_POST_PUT, key.copy().put(Field.VALUE, post)
               .put(Field.GENERATION, cached.result().getString(Field.GENERATION)));
         }
@@ -61,27 +59,17 @@ final class CachedReads {
    * A board's first page carries the board channel's seq, read before the page.
    */
   Future<JsonObject> list(RoutingContext rc, JsonObject query) {
-    Long boardId = query.getLong(Field.BOARD_ID);
-    String channel = boardId == null || query.getString(Field.CURSOR) != null ? null : Channel.board(boardId);
     if (query.getString(Field.CURSOR) != null || query.getLong(Field.ACTOR_ID) != null) {
-      if (channel == null) {
-        return edge.ask(rc, Address.POST_LIST, query);
-      }
-      return edge.askQuietly(rc, Address.REALTIME_SEQ, new JsonObject().put(Field.CHANNEL, channel))
-          .transform(seq -> edge.ask(rc, Address.POST_LIST, query)
-              .map(page -> seq.succeeded() ? page.put(Field.SEQ, seq.result().getLong(Field.SEQ)) : page));
+      return edge.ask(rc, Address.POST_LIST, query);
     }
     String name = String.join(":", query.getString(Field.SORT, "latest"), query.getString(Field.PERIOD, "week"),
         String.valueOf(query.getValue(Field.BOARD_ID, "all")), String.valueOf(query.getValue(Field.LIMIT, "20")));
-    JsonObject key = new JsonObject().put(Field.KEY, name).put(Field.CHANNEL, channel);
+    JsonObject key = new JsonObject().put(Field.KEY, name);
     return edge.askQuietly(rc, Address.CACHE_LIST_GET, key).transform(cached -> {
       if (cached.succeeded() && cached.result().getJsonObject(Field.VALUE) != null) {
         return Future.succeededFuture(cached.result().getJsonObject(Field.VALUE));
       }
       return edge.ask(rc, Address.POST_LIST, query).onSuccess(page -> {
-        if (channel != null && cached.succeeded()) {
-          page.put(Field.SEQ, cached.result().getLong(Field.SEQ));
-        }
         if (cached.succeeded()) {
           edge.askQuietly(rc, Address.CACHE_LIST_PUT, new JsonObject().put(Field.VALUE, page)
               .put(Field.GENERATION, cached.result().getString(Field.GENERATION)));

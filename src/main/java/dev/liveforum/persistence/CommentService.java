@@ -180,7 +180,7 @@ final class CommentService {
         .compose(created -> {
           Map<Long, Long> counts = new HashMap<>();
           posts.forEach((id, post) -> counts.put(id, post.getLong("comment_count")));
-          List<Tuple> events = new ArrayList<>(rows.size());
+          List<JsonObject> events = new ArrayList<>(rows.size());
           if (created.size() != byId.size()) {
             throw new IllegalStateException("inserted " + byId.size() + " comments, read back " + created.size());
           }
@@ -200,7 +200,7 @@ final class CommentService {
                 .put("contentHtml", v.comment().html())
                 .put(Field.CREATED_AT, comment.getString(Field.CREATED_AT))
                 .put("commentCount", counts.merge(row.getLong("post_id"), 1L, Long::sum));
-            events.add(Outbox.row(Address.COMMENT_CREATED, event));
+            events.add(Outbox.event(Address.COMMENT_CREATED, event));
             outcomes.set(v.index(), Future.succeededFuture(comment));
           }
           Map<Long, Long> added = new HashMap<>();

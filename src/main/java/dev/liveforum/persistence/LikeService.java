@@ -117,7 +117,7 @@ final class LikeService {
       Map<Key, LocalDateTime> liked = new HashMap<>(before);
       List<Tuple> keptActive = new ArrayList<>();
       Map<Target, Map<Long, Long>> counts = Map.of(Target.POST, new HashMap<>(), Target.COMMENT, new HashMap<>());
-      List<Tuple> events = new ArrayList<>();
+      List<JsonObject> events = new ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {
         Change c = batch.get(i);
         if (outcomes.get(i) != null) {
@@ -132,7 +132,7 @@ final class LikeService {
         if (changed) {
           count = c.like() ? count + 1 : Math.max(0, count - 1);
           counts.get(c.target()).put(c.id(), count);
-          events.add(Outbox.row(Address.LIKE_CHANGED, event(c, row, state(c.like(), count))
+          events.add(Outbox.event(Address.LIKE_CHANGED, event(c, row, state(c.like(), count))
               .put(Field.LIKED_AT, Database.iso(likedAt))));
           if (!c.like()) {
             // The giver of a withdrawn like stays counted as active on the day it was given.

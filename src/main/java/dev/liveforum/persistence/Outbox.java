@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,21 +24,29 @@ final class Outbox {
    * which must be the transaction of the write: the event exists exactly when the change does.
    */
   static Future<Void> record(SqlClient tx, String type, JsonObject data) {
-    return tx.preparedQuery(INSERT + " " + ROW).execute(row(type, data)).mapEmpty();
+    return recordAll(tx, List.of(event(type, data)));
   }
 
-  /** Adds events made by {@link #row} to the outbox through {@code tx}, many per statement. */
-  static Future<Void> recordAll(SqlClient tx, List<Tuple> events) {
-    return Rows.insertAll(tx, INSERT, ROW, events).mapEmpty();
+  /**
+   * Adds events made by {@link #event} to the outbox through {@code tx}, many per statement, numbered
+   * on their realtime channels first (see {@link ChannelLog#number}).
+   */
+  static Future<Void> recordAll(SqlClient tx, List<JsonObject> events) {
+    return ChannelLog.number(tx, events).compose(numbered -> {
+      List<Tuple> rows = new ArrayList<>(events.size());
+      for (JsonObject event : events) {
+        rows.add(Tuple.of(event.getString(Field.EVENT_ID), Address.event(event.getString(Field.TYPE)), event.encode()));
+      }
+      return Rows.insertAll(tx, INSERT, ROW, rows);
+    }).mapEmpty();
   }
 
-  /** The outbox row of one event: {@code type} with {@code data}, under a new event id. */
-  static Tuple row(String type, JsonObject data) {
-    JsonObject event = new JsonObject()
+  /** One domain event: {@code type} with {@code data}, under a new event id. */
+  static JsonObject event(String type, JsonObject data) {
+    return new JsonObject()
         .put(Field.EVENT_ID, UUID.randomUUID().toString())
         .put(Field.TYPE, type)
         .put(Field.AT, Instant.now().toString())
         .put(Field.DATA, data);
-    return Tuple.of(event.getString(Field.EVENT_ID), Address.event(type), event.encode());
   }
 }

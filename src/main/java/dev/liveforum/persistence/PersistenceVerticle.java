@@ -16,6 +16,7 @@ public class PersistenceVerticle extends VerticleBase {
   private OutboxRelay relay;
   private long hotTimer;
   private long viewPurgeTimer;
+  private long channelPurgeTimer;
   /** How often the hot rank of recent posts is recomputed, so that age keeps pulling it down. */
   private static final long HOT_DECAY_MS = 5 * 60_000;
   private static final long VIEW_BATCH_PURGE_MS = 3_600_000;
@@ -86,6 +87,11 @@ public class PersistenceVerticle extends VerticleBase {
       endpoints.serve(Address.NOTIFICATION_UNREAD_COUNT, notifications::unreadCount);
       endpoints.serve(Address.NOTIFICATION_READ_ONE, notifications::read);
       endpoints.serve(Address.NOTIFICATION_READ_ALL, notifications::readAll);
+      ChannelLog channels = new ChannelLog(pool, config.realtime().backlogSize(),
+          config.realtime().backlogTtlSeconds());
+      endpoints.serve(Address.REALTIME_SINCE, channels::since);
+      endpoints.serve(Address.REALTIME_SEQ, channels::current);
+      channelPurgeTimer = channels.startPurging(vertx);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
       viewPurgeTimer = vertx.setPeriodic(VIEW_BATCH_PURGE_MS, id -> views.purge());
       endpoints.serve(Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
@@ -98,6 +104,7 @@ public class PersistenceVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(hotTimer);
     vertx.cancelTimer(viewPurgeTimer);
+    vertx.cancelTimer(channelPurgeTimer);
     if (relay != null) {
       relay.stop();
     }

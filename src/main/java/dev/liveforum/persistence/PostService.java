@@ -1,6 +1,7 @@
 package dev.liveforum.persistence;
 
 import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
@@ -58,8 +59,9 @@ final class PostService {
     return new JsonObject().put(Field.HTML, Markdown.toSafeHtml(checkContent(body.getString(Field.CONTENT))));
   }
 
+  /** The post, with its channel's seq: it shows every event numbered up to that. */
   Future<JsonObject> get(JsonObject body) {
-    return read(pool, body.getLong(Field.ID), Actor.of(body)).recover(Database::classify);
+    return read(pool, PostSql.BY_ID_WITH_SEQ, body.getLong(Field.ID), Actor.of(body)).recover(Database::classify);
   }
 
   /** Whether the actor likes the post: the one per-reader fact a cached post lacks. */
@@ -129,12 +131,17 @@ final class PostService {
         || (sort.equals("top") && !period.equals(at.getString("period"))))) {
       throw Failure.badRequest("cursor belongs to another list: keep sort, period and boardId as on the first page");
     }
-    Future<JsonObject> start = at != null ? Future.succeededFuture(at)
-        : pool.query(PostSql.MAX_ID).execute().map(rows -> new JsonObject()
-            .put("sort", sort).put("board", boardId).put("period", period)
-            .put("max", Rows.first(rows).getLong("max_id"))
-            .put("since", since(period)));
-    return start.compose(position -> page(actor, boardId, sort, limit, position, at != null))
+    if (at != null) {
+      return page(actor, boardId, sort, limit, at, true).recover(Database::classify);
+    }
+    // A board's first page carries the board channel's seq, read before the page (see ChannelLog).
+    Future<Row> start = boardId == null ? pool.query(PostSql.MAX_ID).execute().map(Rows::first)
+        : pool.preparedQuery(PostSql.MAX_ID_WITH_SEQ).execute(Tuple.of(Channel.board(boardId))).map(Rows::first);
+    return start.compose(row -> page(actor, boardId, sort, limit, new JsonObject()
+                .put("sort", sort).put("board", boardId).put("period", period)
+                .put("max", row.getLong("max_id"))
+                .put("since", since(period)), false)
+            .map(page -> boardId == null ? page : page.put(Field.SEQ, row.getLong(Field.SEQ))))
         .recover(Database::classify);
   }
 
@@ -207,10 +214,18 @@ final class PostService {
   }
 
   private static Future<JsonObject> read(SqlClient client, long id, Actor actor) {
-    return client.preparedQuery(PostSql.BY_ID).execute(Tuple.of(actor.id() == null ? 0L : actor.id(), id))
+    return read(client, PostSql.BY_ID, id, actor);
+  }
+
+  /** The post read by {@code sql} ({@link PostSql#BY_ID}, or with the seq column). */
+  private static Future<JsonObject> read(SqlClient client, String sql, long id, Actor actor) {
+    return client.preparedQuery(sql).execute(Tuple.of(actor.id() == null ? 0L : actor.id(), id))
         .compose(rows -> Rows.one(rows, "post " + id))
-        .map(row -> json(row).put(Field.CONTENT, row.getString("content"))
-            .put("contentHtml", row.getString("content_html")))
+        .map(row -> {
+          JsonObject post = json(row).put(Field.CONTENT, row.getString("content"))
+              .put("contentHtml", row.getString("content_html"));
+          return row.getColumnIndex(Field.SEQ) < 0 ? post : post.put(Field.SEQ, row.getLong(Field.SEQ));
+        })
         .compose(post -> ImageService.ofPost(client, id).map(images -> post.put(Field.IMAGES, images)));
   }
 

@@ -16,6 +16,12 @@ interface PostSql {
       + " AND l.user_id = ?) AS liked";
   String FROM = " FROM posts p JOIN boards b ON b.id = p.board_id JOIN users u ON u.id = p.author_id";
   String BY_ID = SELECT + ", p.content, p.content_html" + FROM + " WHERE p.id = ?";
+  /**
+   * {@link #BY_ID} with the post channel's seq (see ChannelLog), read in the same statement: the post
+   * shows every event numbered up to it.
+   */
+  String BY_ID_WITH_SEQ = SELECT + ", p.content, p.content_html, COALESCE((SELECT s.seq FROM channel_seqs s"
+      + " WHERE s.channel = CONCAT('post.', p.id)), 0) AS seq" + FROM + " WHERE p.id = ?";
   /** List items carry an excerpt, not the body. */
   String EXCERPT = "LEFT(p.content, 300) AS excerpt";
   String LIST = SELECT + ", " + EXCERPT + FROM;
@@ -37,4 +43,7 @@ interface PostSql {
   String LIKED = "SELECT p.like_count, EXISTS (SELECT 1 FROM likes l WHERE l.target_type = 'post'"
       + " AND l.target_id = p.id AND l.user_id = ?) AS liked FROM posts p WHERE p.id = ?";
   String MAX_ID = "SELECT COALESCE(MAX(id), 0) AS max_id FROM posts";
+  /** {@link #MAX_ID} with a board channel's seq (see ChannelLog), read before the page it starts. */
+  String MAX_ID_WITH_SEQ = "SELECT COALESCE(MAX(id), 0) AS max_id,"
+      + " COALESCE((SELECT seq FROM channel_seqs WHERE channel = ?), 0) AS seq FROM posts";
 }

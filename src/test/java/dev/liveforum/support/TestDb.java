@@ -37,6 +37,20 @@ public final class TestDb {
     }
   }
 
+  /** The first column of every row of {@code sql}, as numbers (ids). */
+  public static java.util.List<Long> longs(String sql, Object... params) {
+    try (Connection c = connect(TestServices.config().db()); PreparedStatement s = prepare(c, sql, params);
+         ResultSet rs = s.executeQuery()) {
+      java.util.List<Long> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Writes test data the API has no way to write (yet); returns the rows changed. */
   public static int update(String sql, Object... params) {
     try (Connection c = connect(TestServices.config().db()); PreparedStatement s = prepare(c, sql, params)) {

@@ -1,8 +1,5 @@
-package dev.liveforum.bridge;
+package dev.liveforum.bus;
 
-import dev.liveforum.bus.Address;
-import dev.liveforum.bus.Channel;
-import dev.liveforum.bus.Field;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -10,13 +7,15 @@ import java.util.List;
 /**
  * Which channels a domain event reaches and what a browser sees of it: the event's type and time and
  * a listed subset of its data, so nothing a UI does not show (let alone an email or a token) can leak
- * onto a channel when an event grows a field.
+ * onto a channel when an event grows a field. Persistence numbers and keeps each routed event in the
+ * transaction of its change ({@code seqs} in the domain event: channel → number); the bridge delivers
+ * it live with that number.
  */
-final class ChannelEvents {
+public final class ChannelEvents {
   private ChannelEvents() {}
 
   /** The domain events browsers receive. */
-  static final List<String> TYPES = List.of(Address.POST_CREATED, Address.POST_UPDATED, Address.POST_DELETED,
+  public static final List<String> TYPES = List.of(Address.POST_CREATED, Address.POST_UPDATED, Address.POST_DELETED,
       Address.COMMENT_CREATED, Address.COMMENT_UPDATED, Address.COMMENT_DELETED, Address.LIKE_CHANGED,
       Address.NOTIFICATION_CREATED, Address.NOTIFICATION_READ);
 
@@ -37,9 +36,9 @@ final class ChannelEvents {
       Field.LIKED, Field.LIKE_COUNT);
 
   /** One event as one channel shows it: {@code {type, at, data}}; the channel adds its seq. */
-  record Routed(String channel, JsonObject event) {}
+  public record Routed(String channel, JsonObject event) {}
 
-  static List<Routed> route(JsonObject domainEvent) {
+  public static List<Routed> route(JsonObject domainEvent) {
     String type = domainEvent.getString(Field.TYPE);
     JsonObject data = domainEvent.getJsonObject(Field.DATA, new JsonObject());
     return switch (type) {
