@@ -1,5 +1,6 @@
 package dev.liveforum;
 
+import dev.liveforum.bus.Address;
 import dev.liveforum.devservices.DevServices;
 import dev.liveforum.launch.Config;
 import dev.liveforum.launch.Setting;
@@ -8,7 +9,11 @@ import dev.liveforum.support.Api;
 import dev.liveforum.support.BridgeClient;
 import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
+import dev.liveforum.support.TcpProxy;
 import dev.liveforum.support.TestServices;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -167,5 +172,84 @@ class ResilienceTest {
       assertEquals(200, recent.status(), recent.toString());
       assertEquals(3, recent.json().getJsonArray("events").getJsonObject(0).getLong("seq"), recent.toString());
     }
+  }
+
+  @Test
+  @DisplayName("a cache node that lost its Redis steps back: the cluster's requests go to the cache node that has Redis, and it serves again once Redis is back")
+  void cacheNodeStepsBack() throws Exception {
+    DevServices.EmbeddedRedis[] lost = {DevServices.startRedis()};
+    int lostPort = lost[0].port();
+    Config config = TestServices.config().with(Setting.LOGIN_LIMIT_ACCOUNT, 3)
+        .with(Setting.REDIS_KEY_PREFIX, "lf-test-" + TestServices.RUN_ID + "-gate:");
+    try (TestNode a = TestNode.clustered(config, "http", "persistence", "cache");
+         TestNode b = TestNode.clustered(config.with(Setting.REDIS_URL, "redis://127.0.0.1:" + lostPort), "cache")) {
+      assertEquals("serving", role(b, Address.CACHE_HEALTH));
+      lost[0].close();
+      awaitRole(b, Address.CACHE_HEALTH, "stepped back");
+
+      // Every failed login is counted by A's cache role: none goes to B's and is lost there.
+      Api api = new Api(a.port);
+      String name = "gated_" + TestServices.RUN_ID.substring(0, 6);
+      api.newUser(name, "right password");
+      JsonObject wrong = new JsonObject().put("email", name + "@example.com").put("password", "wrong password");
+      for (int i = 0; i < 3; i++) {
+        assertEquals(401, api.post("/api/auth/login", wrong).status());
+      }
+      Api.Response limited = api.post("/api/auth/login", wrong.copy().put("password", "right password"));
+      assertEquals(429, limited.status(), limited.toString());
+      assertEquals(200, api.get("/health/ready").status());
+
+      lost[0] = DevServices.startRedis(lostPort);
+      awaitRole(b, Address.CACHE_HEALTH, "serving");
+    } finally {
+      lost[0].close();
+    }
+  }
+
+  @Test
+  @DisplayName("a persistence node cut off from the database steps back: every write through the cluster goes to the one that has it")
+  void persistenceNodeStepsBack() throws Exception {
+    Config config = TestServices.config();
+    Database.Address db = Database.Address.parse(config.db().url());
+    try (TcpProxy line = new TcpProxy(db.host(), db.port());
+         TestNode a = TestNode.clustered(config, "http", "persistence");
+         TestNode b = TestNode.clustered(config.with(Setting.DB_URL,
+             "mysql://127.0.0.1:" + line.port() + "/" + db.database()), "persistence")) {
+      assertEquals("serving", role(b, Address.PERSISTENCE_HEALTH));
+      line.cut();
+      awaitRole(b, Address.PERSISTENCE_HEALTH, "stepped back");
+
+      Api api = new Api(a.port);
+      Forum forum = new Forum(api, config);
+      String author = forum.user("cutoff");
+      long post = forum.post(author, forum.board("cutoff"), "One line cut", "body").getLong("id");
+      for (int i = 0; i < 10; i++) {
+        Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author,
+            new JsonObject().put("content", "through A " + i));
+        assertEquals(201, r.status(), "write " + i + ": " + r);
+      }
+      assertEquals(200, api.get("/health/ready").status());
+    }
+  }
+
+  /** Whether {@code node}'s own role behind {@code health} serves its commands: asked on that node only. */
+  private static String role(TestNode node, String health) {
+    try {
+      node.node.vertx().eventBus().request(health, new JsonObject(),
+          new DeliveryOptions().setLocalOnly(true).setSendTimeout(2000)).await();
+      return "serving";
+    } catch (ReplyException e) {
+      return e.failureType() == ReplyFailure.NO_HANDLERS ? "stepped back" : "failing: " + e.getMessage();
+    }
+  }
+
+  private static void awaitRole(TestNode node, String health, String state) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 15_000;
+    String last = role(node, health);
+    while (!last.equals(state) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+      last = role(node, health);
+    }
+    assertEquals(state, last, "the role behind " + health + " on a node of roles " + node.config.roles());
   }
 }

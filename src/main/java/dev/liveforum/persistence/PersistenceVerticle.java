@@ -1,7 +1,7 @@
 package dev.liveforum.persistence;
 
 import dev.liveforum.bus.Address;
-import dev.liveforum.bus.Endpoints;
+import dev.liveforum.bus.StoreGate;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -9,9 +9,14 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
-/** Owns the database: migrates the schema on start, then serves the {@code persistence.*} commands. */
+/**
+ * Owns the database: migrates the schema on start, then serves the {@code persistence.*} commands while
+ * the database answers (see {@link StoreGate}): a node that has lost the database steps back, and the
+ * cluster's requests go to the persistence roles that have it.
+ */
 public class PersistenceVerticle extends VerticleBase {
   private Pool pool;
+  private StoreGate gate;
   private WorkerExecutor bcryptWorkers;
   private OutboxRelay relay;
   private long hotTimer;
@@ -24,79 +29,81 @@ public class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Config config = Config.from(config());
-    Endpoints endpoints = new Endpoints(vertx);
     return Database.migrate(vertx, config.db()).compose(migrated -> {
       pool = Database.pool(vertx, config.db());
+      // A probe waits behind the requests for a connection: a busy pool must not look like a lost database.
+      gate = new StoreGate(vertx, "persistence", () -> pool.query("SELECT 1").execute(),
+          config.busTimeoutMs());
       bcryptWorkers = vertx.createSharedWorkerExecutor("liveforum-bcrypt",
           Math.max(2, Runtime.getRuntime().availableProcessors()));
       relay = new OutboxRelay(vertx, pool);
       relay.start(1000);
       AccountService accounts = new AccountService(pool, new Passwords(bcryptWorkers, config.auth().bcryptCost()),
           config.auth().refreshTtlDays(), relay::kick);
-      endpoints.serve(Address.USER_REGISTER, accounts::register);
-      endpoints.serve(Address.USER_LOGIN, accounts::login);
-      endpoints.serve(Address.USER_GET, accounts::get);
-      endpoints.serve(Address.USER_UPDATE, accounts::update);
-      endpoints.serve(Address.TOKEN_REFRESH, accounts::refresh);
-      endpoints.serve(Address.TOKEN_REVOKE, accounts::revoke);
+      gate.serve(Address.USER_REGISTER, accounts::register);
+      gate.serve(Address.USER_LOGIN, accounts::login);
+      gate.serve(Address.USER_GET, accounts::get);
+      gate.serve(Address.USER_UPDATE, accounts::update);
+      gate.serve(Address.TOKEN_REFRESH, accounts::refresh);
+      gate.serve(Address.TOKEN_REVOKE, accounts::revoke);
       Cursors cursors = new Cursors(config.auth().jwtSecret());
       BoardService boards = new BoardService(pool, relay::kick);
-      endpoints.serve(Address.BOARD_LIST, boards::list);
-      endpoints.serve(Address.BOARD_GET, boards::get);
-      endpoints.serve(Address.BOARD_CREATE, boards::create);
-      endpoints.serve(Address.BOARD_UPDATE, boards::update);
-      endpoints.serve(Address.BOARD_DELETE, boards::delete);
+      gate.serve(Address.BOARD_LIST, boards::list);
+      gate.serve(Address.BOARD_GET, boards::get);
+      gate.serve(Address.BOARD_CREATE, boards::create);
+      gate.serve(Address.BOARD_UPDATE, boards::update);
+      gate.serve(Address.BOARD_DELETE, boards::delete);
       PostService posts = new PostService(pool, cursors, relay::kick);
-      endpoints.serve(Address.POST_CREATE, posts::create);
-      endpoints.serve(Address.POST_GET, posts::get);
-      endpoints.serve(Address.POST_UPDATE, posts::update);
-      endpoints.serve(Address.POST_DELETE, posts::delete);
-      endpoints.serve(Address.POST_LIST, posts::list);
-      endpoints.serve(Address.POST_LIKED, posts::liked);
+      gate.serve(Address.POST_CREATE, posts::create);
+      gate.serve(Address.POST_GET, posts::get);
+      gate.serve(Address.POST_UPDATE, posts::update);
+      gate.serve(Address.POST_DELETE, posts::delete);
+      gate.serve(Address.POST_LIST, posts::list);
+      gate.serve(Address.POST_LIKED, posts::liked);
       // Previews come as people type: rendered on a worker, not on the event loop the database replies on.
-      endpoints.serve(Address.MARKDOWN_PREVIEW, body -> vertx.executeBlocking(() -> PostService.preview(body), false));
+      gate.serve(Address.MARKDOWN_PREVIEW, body -> vertx.executeBlocking(() -> PostService.preview(body), false));
       CommentService comments = new CommentService(pool, cursors, relay::kick);
-      endpoints.serve(Address.COMMENT_LIST, comments::list);
-      endpoints.serve(Address.COMMENT_CREATE, comments::create);
-      endpoints.serve(Address.COMMENT_UPDATE, comments::update);
-      endpoints.serve(Address.COMMENT_DELETE, comments::delete);
+      gate.serve(Address.COMMENT_LIST, comments::list);
+      gate.serve(Address.COMMENT_CREATE, comments::create);
+      gate.serve(Address.COMMENT_UPDATE, comments::update);
+      gate.serve(Address.COMMENT_DELETE, comments::delete);
       LikeService likes = new LikeService(pool, relay::kick);
-      endpoints.serve(Address.LIKE_ADD, likes::add);
-      endpoints.serve(Address.LIKE_REMOVE, likes::remove);
+      gate.serve(Address.LIKE_ADD, likes::add);
+      gate.serve(Address.LIKE_REMOVE, likes::remove);
       ViewService views = new ViewService(pool, relay::kick);
-      endpoints.serve(Address.POST_ADD_VIEWS, views::addViews);
+      gate.serve(Address.POST_ADD_VIEWS, views::addViews);
       StatsQueries stats = new StatsQueries(pool);
-      endpoints.serve(Address.PERSISTENCE_STATS_DAYS, stats::days);
-      endpoints.serve(Address.PERSISTENCE_STATS_SUMMARY, stats::summary);
+      gate.serve(Address.PERSISTENCE_STATS_DAYS, stats::days);
+      gate.serve(Address.PERSISTENCE_STATS_SUMMARY, stats::summary);
       SearchService search = new SearchService(pool, cursors);
-      endpoints.serve(Address.POST_SEARCH, search::search);
+      gate.serve(Address.POST_SEARCH, search::search);
       ProfileService profiles = new ProfileService(pool, cursors);
-      endpoints.serve(Address.USER_PROFILE, profiles::profile);
-      endpoints.serve(Address.USER_POSTS, profiles::posts);
-      endpoints.serve(Address.USER_COMMENTS, profiles::comments);
+      gate.serve(Address.USER_PROFILE, profiles::profile);
+      gate.serve(Address.USER_POSTS, profiles::posts);
+      gate.serve(Address.USER_COMMENTS, profiles::comments);
       ImageService images = new ImageService(pool, relay::kick);
-      endpoints.serve(Address.IMAGE_UPLOAD, images::upload);
-      endpoints.serve(Address.IMAGE_GET, images::get);
+      gate.serve(Address.IMAGE_UPLOAD, images::upload);
+      gate.serve(Address.IMAGE_GET, images::get);
       NotificationFeed feed = new NotificationFeed(pool);
-      endpoints.serve(Address.NOTIFICATION_CLAIM_EVENTS, feed::claim);
-      endpoints.serve(Address.NOTIFICATION_EVENTS_FED, feed::fed);
+      gate.serve(Address.NOTIFICATION_CLAIM_EVENTS, feed::claim);
+      gate.serve(Address.NOTIFICATION_EVENTS_FED, feed::fed);
       NotificationService notifications = new NotificationService(pool, cursors, relay::kick,
           config.notifications().groupWindowSeconds());
-      endpoints.serve(Address.NOTIFICATION_APPLY, notifications::apply);
-      endpoints.serve(Address.NOTIFICATION_LIST, notifications::list);
-      endpoints.serve(Address.NOTIFICATION_UNREAD_COUNT, notifications::unreadCount);
-      endpoints.serve(Address.NOTIFICATION_READ_ONE, notifications::read);
-      endpoints.serve(Address.NOTIFICATION_READ_ALL, notifications::readAll);
+      gate.serve(Address.NOTIFICATION_APPLY, notifications::apply);
+      gate.serve(Address.NOTIFICATION_LIST, notifications::list);
+      gate.serve(Address.NOTIFICATION_UNREAD_COUNT, notifications::unreadCount);
+      gate.serve(Address.NOTIFICATION_READ_ONE, notifications::read);
+      gate.serve(Address.NOTIFICATION_READ_ALL, notifications::readAll);
       ChannelLog channels = new ChannelLog(pool, config.realtime().backlogSize(),
           config.realtime().backlogTtlSeconds());
-      endpoints.serve(Address.REALTIME_SINCE, channels::since);
-      endpoints.serve(Address.REALTIME_SEQ, channels::current);
+      gate.serve(Address.REALTIME_SINCE, channels::since);
+      gate.serve(Address.REALTIME_SEQ, channels::current);
       channelPurgeTimer = channels.startPurging(vertx);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
       viewPurgeTimer = vertx.setPeriodic(VIEW_BATCH_PURGE_MS, id -> views.purge());
-      endpoints.serve(Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
+      gate.serve(Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
-      return endpoints.ready();
+      return gate.start();
     });
   }
 
@@ -105,6 +112,9 @@ public class PersistenceVerticle extends VerticleBase {
     vertx.cancelTimer(hotTimer);
     vertx.cancelTimer(viewPurgeTimer);
     vertx.cancelTimer(channelPurgeTimer);
+    if (gate != null) {
+      gate.stop();
+    }
     if (relay != null) {
       relay.stop();
     }
