@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Turns outbox events into jobs: leases a batch of events whose notifications are not done (through
  * persistence), adds the ones notifications care about to the stream and marks the others done. The
- * lease keeps the events out of other feeders' hands while their jobs wait in the stream; should Redis
+ * lease, extended once the jobs are in, keeps the events out of other feeders' hands while their jobs
+ * wait in the stream; should Redis
  * lose them, the leases run out (or are given back at once, see Worker) and the events are fed again.
  * Kicked when such an event is published, by a timer (events of a time when no notification node ran)
  * and by the worker when it has done a batch.
@@ -38,16 +39,23 @@ final class Feeder {
   private final JobQueue queue;
   private final BooleanSupplier queueReachable;
   private final long busTimeoutMs;
-  private final int leaseSeconds;
+  private final int feedSeconds;
+  private final int jobSeconds;
   private final Drainer drainer = new Drainer(() -> pump().map(n -> n == BATCH),
       t -> log.debug("notification feed pass failed (events stay pending): {}", t.getMessage()));
 
-  Feeder(Vertx vertx, JobQueue queue, BooleanSupplier queueReachable, long busTimeoutMs, int leaseSeconds) {
+  /**
+   * Events are leased for {@code feedSeconds} while they are fed (a feeder that dies, or whose request
+   * to lease times out, leaves them for that long), then for {@code jobSeconds} while their jobs wait.
+   */
+  Feeder(Vertx vertx, JobQueue queue, BooleanSupplier queueReachable, long busTimeoutMs, int feedSeconds,
+         int jobSeconds) {
     this.vertx = vertx;
     this.queue = queue;
     this.queueReachable = queueReachable;
     this.busTimeoutMs = busTimeoutMs;
-    this.leaseSeconds = leaseSeconds;
+    this.feedSeconds = feedSeconds;
+    this.jobSeconds = jobSeconds;
   }
 
   /** Feeds whatever is pending; kicks that arrive during a pass are folded into one more pass. */
@@ -61,7 +69,7 @@ final class Feeder {
     }
     return queue.length().compose(inStream -> inStream >= WINDOW ? Future.succeededFuture(0)
         : Bus.request(vertx, Address.NOTIFICATION_CLAIM_EVENTS,
-                new JsonObject().put(Field.LIMIT, BATCH).put("leaseSeconds", leaseSeconds), null, busTimeoutMs)
+                new JsonObject().put(Field.LIMIT, BATCH).put("leaseSeconds", feedSeconds), null, busTimeoutMs)
             .compose(reply -> feed(reply.getJsonArray("events"))));
   }
 
@@ -79,9 +87,12 @@ final class Feeder {
         noJob.add(event.getString(Field.EVENT_ID));
       }
     }
-    Future<?> fed = Future.all(added).recover(t -> Bus.request(vertx, Address.NOTIFICATION_RELEASE_EVENTS,
-            new JsonObject().put("ids", jobIds), null, busTimeoutMs)
-        .transform(released -> Future.failedFuture(t)));
+    Future<?> fed = jobIds.isEmpty() ? Future.succeededFuture() : Future.all(added)
+        .recover(t -> Bus.request(vertx, Address.NOTIFICATION_RELEASE_EVENTS, new JsonObject().put("ids", jobIds), null,
+                busTimeoutMs)
+            .transform(released -> Future.failedFuture(t)))
+        .compose(inStream -> Bus.request(vertx, Address.NOTIFICATION_EVENTS_FED,
+            new JsonObject().put("ids", jobIds).put("leaseSeconds", jobSeconds), null, busTimeoutMs));
     Future<?> done = noJob.isEmpty() ? Future.succeededFuture()
         : Bus.request(vertx, Address.NOTIFICATION_EVENTS_DONE, new JsonObject().put("eventIds", noJob), null,
             busTimeoutMs);

@@ -37,7 +37,7 @@ public class NotificationVerticle extends VerticleBase {
         config.redis().clientOptions(4).setPreferredProtocolVersion(ProtocolVersion.RESP2));
     queue = new JobQueue(RedisAPI.api(client), config.redis().keyPrefix());
     Feeder feeder = new Feeder(vertx, queue, () -> worker.reachable(), config.busTimeoutMs(),
-        leaseSeconds(settings));
+        Math.max(5, settings.claimTimeoutMs() / 1000), jobLeaseSeconds(settings));
     // Redis need not be up yet: the worker connects (and creates the group) when it can.
     worker = new Worker(vertx, queue, () -> client.connect().map(RedisAPI::api), settings, config.busTimeoutMs(),
         this::serveDeadJobs, feeder::kick);
@@ -55,7 +55,7 @@ public class NotificationVerticle extends VerticleBase {
    * stream (a window of jobs, seconds), then, should it fail, a claim timeout for a node that died and
    * retries capped at half of one each (two claim timeouts for the default five tries).
    */
-  static int leaseSeconds(Config.Notifications settings) {
+  static int jobLeaseSeconds(Config.Notifications settings) {
     return Math.max(5, 4 * settings.claimTimeoutMs() / 1000);
   }
 

@@ -11,15 +11,14 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * Hands outbox events to the notification job queue until their notifications are done: a feeder
- * leases a batch and adds its jobs to the queue; the lease keeps the events out of other feeders' hands
- * while their jobs wait in the queue. An event is done when its job is applied (in that transaction),
+ * leases a batch for a short time, adds its jobs to the queue, then extends their leases to keep the
+ * events out of other feeders' hands while their jobs wait in the queue. An event is done when its job is applied (in that transaction),
  * when it needs no job, or when its job is given up. Until then the outbox holds it, so a queue that
  * loses its jobs (Redis restarted empty) delays them and never drops them: their leases run out, or are
  * given back at once when the loss is seen, and they are fed again (a job applied twice does nothing).
@@ -36,18 +35,38 @@ final class NotificationFeed {
     int limit = body.getInteger(Field.LIMIT, 100);
     int lease = body.getInteger("leaseSeconds", 30);
     String token = UUID.randomUUID().toString();
-    return Database.readCommitted(pool, false,
-            conn -> conn.preparedQuery(NotificationSql.LEASE_EVENTS).execute(Tuple.of(token, lease, limit)))
-        .compose(leased -> leased.rowCount() == 0 ? Future.succeededFuture(new JsonArray())
-            : pool.preparedQuery(NotificationSql.LEASED).execute(Tuple.of(token, leased.rowCount())).map(rows -> {
-              List<JsonObject> newestFirst = new ArrayList<>();
-              for (Row row : rows) {
-                newestFirst.add(new JsonObject(row.getString("payload")).put("outboxId", row.getLong("id")));
-              }
-              Collections.reverse(newestFirst);
-              return new JsonArray(new ArrayList<>(newestFirst));
-            }))
+    return Database.readCommitted(pool, false, conn -> conn.preparedQuery(NotificationSql.LEASE_UNTIL)
+            .execute(Tuple.of(lease))
+            .map(rows -> Rows.first(rows).getLocalDateTime("until"))
+            .compose(until -> conn.preparedQuery(NotificationSql.LEASE_EVENTS).execute(Tuple.of(token, until, limit))
+                .compose(leased -> leased.rowCount() == 0 ? Future.succeededFuture(new JsonArray())
+                    : conn.preparedQuery(NotificationSql.LEASED).execute(Tuple.of(token, until, leased.rowCount()))
+                        .map(NotificationFeed::events))))
         .map(events -> new JsonObject().put("events", events))
+        .recover(Database::classify);
+  }
+
+  private static JsonArray events(RowSet<Row> rows) {
+    JsonArray events = new JsonArray();
+    for (Row row : rows) {
+      events.add(new JsonObject(row.getString("payload")).put("outboxId", row.getLong("id")));
+    }
+    return events;
+  }
+
+  /** {ids, leaseSeconds} → {}: these events' jobs are in the stream now; they are leased that much longer. */
+  Future<JsonObject> fed(JsonObject body) {
+    List<Object> params = new ArrayList<>();
+    params.add(body.getInteger("leaseSeconds", 120));
+    body.getJsonArray("ids", new JsonArray()).forEach(id -> params.add(((Number) id).longValue()));
+    if (params.size() == 1) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    List<Object> padded = new ArrayList<>(params.subList(0, 1));
+    padded.addAll(Rows.padded(params.subList(1, params.size())));
+    return Transactions.retryingDeadlocks(() -> pool.preparedQuery(NotificationSql.FED + Rows.in(padded.size() - 1))
+            .execute(Tuple.from(padded)))
+        .map(r -> new JsonObject())
         .recover(Database::classify);
   }
 

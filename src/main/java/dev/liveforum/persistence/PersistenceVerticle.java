@@ -78,6 +78,7 @@ public class PersistenceVerticle extends VerticleBase {
       endpoints.serve(Address.IMAGE_GET, images::get);
       NotificationFeed feed = new NotificationFeed(pool);
       endpoints.serve(Address.NOTIFICATION_CLAIM_EVENTS, feed::claim);
+      endpoints.serve(Address.NOTIFICATION_EVENTS_FED, feed::fed);
       endpoints.serve(Address.NOTIFICATION_EVENTS_DONE, feed::done);
       endpoints.serve(Address.NOTIFICATION_RELEASE_EVENTS, feed::release);
       NotificationService notifications = new NotificationService(pool, cursors, relay::kick,

@@ -87,14 +87,18 @@ class NotificationFeedScanTest {
     for (int pass = 0; pass < 3; pass++) {
       String token = "feeder-" + pass;
       Map<String, Long> before = handlerCounts();
-      int leased = update(NotificationSql.LEASE_EVENTS, token, 30, BATCH);
-      List<Long> ids = select(NotificationSql.LEASED, token, leased);
+      java.time.LocalDateTime until = until(30);
+      int leased = update(NotificationSql.LEASE_EVENTS, token, until, BATCH);
+      List<Long> ids = select(NotificationSql.LEASED, token, until, leased);
+      // Their jobs are in the stream now: leased for longer, as the feeder's batches are.
+      update(NotificationSql.FED + in(ids), 120);
       Map<String, Long> after = handlerCounts();
       assertEquals(BATCH, leased, "rows leased by pass " + pass);
       assertEquals(BATCH, ids.size(), "rows read back by pass " + pass);
       long rowsRead = rowsRead(before, after) - rowsRead(after, handlerCounts()); // less reading the counters
-      // This pass passes over the earlier passes' leases (still unfed) and reads its own batch twice.
-      long bound = 2L * BATCH * (pass + 2);
+      // This pass reads its own batch three times (to lease, to read and to extend the lease), and
+      // nothing of the earlier passes' leases, the jobs in the stream or the rest of the backlog.
+      long bound = 4L * BATCH;
       assertTrue(rowsRead <= bound, "pass " + pass + " read " + rowsRead + " rows for a batch of " + BATCH
           + " (bound " + bound + "): the statements scan the backlog of " + BACKLOG);
       assertEquals(0, delta(before, after, "Sort_rows"), "pass " + pass + " sorted rows");
@@ -102,9 +106,7 @@ class NotificationFeedScanTest {
         assertTrue(!seen.contains(id), "event " + id + " leased twice");
         assertTrue(!done.contains(id) && !inStream.contains(id), "event " + id + " is done or in the stream, and was leased");
       }
-      List<Long> oldestFirst = new ArrayList<>(ids);
-      java.util.Collections.reverse(oldestFirst);
-      seen.addAll(oldestFirst);
+      seen.addAll(ids);
     }
     assertEquals(seen.stream().sorted().toList(), seen, "leases go oldest first");
   }
@@ -113,8 +115,7 @@ class NotificationFeedScanTest {
   @DisplayName("events whose job Redis lost are fed again, whether given back at once or their lease ran out, and done ones never")
   void lostJobsAreLeasedAgain() throws SQLException {
     List<Long> ranOut = inStream.subList(0, 10);
-    update("UPDATE outbox SET notify_lease = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE id IN ("
-        + ranOut.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + ")");
+    update("UPDATE outbox SET notify_lease = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE id" + in(ranOut));
     Map<String, Long> before = handlerCounts();
     int released = update(NotificationSql.RELEASE_ALL);
     Map<String, Long> after = handlerCounts();
@@ -125,11 +126,23 @@ class NotificationFeedScanTest {
     assertEquals(0, delta(before, after, "Sort_rows"), "giving back sorted rows");
 
     String token = "after-the-loss";
-    int leased = update(NotificationSql.LEASE_EVENTS, token, 30, BACKLOG + IN_STREAM + 100);
-    List<Long> ids = select(NotificationSql.LEASED, token, leased);
+    java.time.LocalDateTime until = until(30);
+    int leased = update(NotificationSql.LEASE_EVENTS, token, until, BACKLOG + IN_STREAM + 100);
+    List<Long> ids = select(NotificationSql.LEASED, token, until, leased);
     assertEquals(BACKLOG + IN_STREAM, ids.size(), "every event not done is fed again");
     assertTrue(ids.containsAll(inStream), "every event whose job was in the stream is fed again");
     assertTrue(ids.stream().noneMatch(done::contains), "a done event is never fed again");
+  }
+
+  private java.time.LocalDateTime until(int seconds) throws SQLException {
+    try (PreparedStatement s = prepare(NotificationSql.LEASE_UNTIL, seconds); ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getObject(1, java.time.LocalDateTime.class);
+    }
+  }
+
+  private static String in(List<Long> ids) {
+    return " IN (" + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ")";
   }
 
   private int update(String sql, Object... params) throws SQLException {
