@@ -5,6 +5,7 @@ import dev.liveforum.launch.Config;
 import dev.liveforum.launch.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Forum;
+import dev.liveforum.support.PrivateRedis;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
@@ -90,13 +91,14 @@ class NotificationJobsTest {
     long comment = made.json().getLong("id");
     JsonObject event = commentEvent(comment);
 
-    // The state a node leaves when it dies mid-job: the event fed and marked so, the job read, never acknowledged.
+    // The state a node leaves when it dies mid-job: the event fed (its lease running), the job read, never acknowledged.
     redis.xadd(List.of(jobs, "*", "eventId", event.getString("eventId"), "type", "comment.created",
         "data", event.getJsonObject("data").encode())).await();
     Response read = redis.xreadgroup(List.of("GROUP", "notifiers", "node-that-died", "COUNT", "10", "STREAMS", jobs, ">"))
         .await();
     assertEquals(1, read.get(0).get(1).size(), "the dead node had taken the job");
-    TestDb.update("UPDATE outbox SET notified_at = UTC_TIMESTAMP(3) WHERE event_id = ?", event.getString("eventId"));
+    TestDb.update("UPDATE outbox SET notify_token = 'node-that-died', notify_lease = UTC_TIMESTAMP(3) + INTERVAL 1 HOUR"
+        + " WHERE event_id = ?", event.getString("eventId"));
 
     try (TestNode notifier = TestNode.clustered(config, "notification")) {
       await("another node completes the job", () ->
@@ -143,6 +145,42 @@ class NotificationJobsTest {
       JsonArray items = api.get("/api/notifications", alice.getString("accessToken")).json().getJsonArray("items");
       assertEquals(1, items.size());
       assertEquals(comment, items.getJsonObject(0).getLong("commentId"));
+    }
+  }
+
+  @Test
+  @DisplayName("Redis lost with jobs queued and started again empty: every notification is made, exactly once")
+  void redisLostWithJobsQueued() throws Exception {
+    JsonObject alice = api.newUser(unique("alice"), Forum.PASSWORD);
+    String bob = forum.user("bob");
+    long post = forum.post(alice.getString("accessToken"), board, "Redis lost", "body").getLong("id");
+    int comments = 150;
+    try (PrivateRedis ownRedis = PrivateRedis.start();
+         // Its requests wait out the lock below, rather than fail, be retried and be given up; and its
+         // leases (four claim timeouts) outlast the test: what is fed again is fed because Redis was lost.
+         TestNode notifier = TestNode.clustered(config.with(Setting.REDIS_URL, ownRedis.url())
+             .with(Setting.BUS_TIMEOUT, 60_000).with(Setting.NOTIFY_CLAIM_TIMEOUT, 60_000), "notification");
+         java.sql.Connection db = TestDb.connection(); java.sql.Statement lock = db.createStatement()) {
+      RedisAPI own = RedisAPI.api(Redis.createClient(redisVertx, ownRedis.url()));
+      // Holds the table every job's transaction writes first: jobs are fed and read, and none is applied.
+      lock.execute("LOCK TABLES notification_jobs WRITE");
+      for (int i = 0; i < comments; i++) {
+        assertEquals(201, api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob,
+            new JsonObject().put("content", "queued " + i)).status());
+      }
+      await("every job is in Redis", () -> own.xlen(jobs).await().toLong() == comments);
+      ownRedis.kill();
+      ownRedis.startAgain();
+      lock.execute("UNLOCK TABLES");
+
+      await("every comment's event is done", () -> TestDb.count("SELECT COUNT(*) FROM outbox WHERE notified_at IS NULL"
+          + " AND address = 'event.comment.created' AND JSON_VALUE(payload, '$.data.postId') = ?", post) == 0);
+      assertEquals(comments, TestDb.count("SELECT COUNT(DISTINCT comment_id) FROM notifications WHERE post_id = ?", post),
+          "a notification of every comment");
+      assertEquals(comments, TestDb.count("SELECT COUNT(*) FROM notifications WHERE post_id = ?", post),
+          "no comment told twice");
+      assertEquals(comments, api.get("/api/notifications/unread-count", alice.getString("accessToken")).json()
+          .getInteger("count"));
     }
   }
 

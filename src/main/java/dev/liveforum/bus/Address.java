@@ -70,8 +70,12 @@ public final class Address {
   // notifications
   /** Takes a batch of outbox events not yet handed to the notification job queue (a lease, not a removal). */
   public static final String NOTIFICATION_CLAIM_EVENTS = "persistence.notification.claimEvents";
-  /** Marks outbox events as handed to the job queue. */
+  /** Outbox events are in the job queue now: leased for as long as their jobs may take. */
   public static final String NOTIFICATION_EVENTS_FED = "persistence.notification.eventsFed";
+  /** Marks outbox events done for notifications: they need no job, or their job was given up. */
+  public static final String NOTIFICATION_EVENTS_DONE = "persistence.notification.eventsDone";
+  /** Gives back leases of events not handed to the job queue, or (no ids) of every event in a lost queue. */
+  public static final String NOTIFICATION_RELEASE_EVENTS = "persistence.notification.releaseEvents";
   /** Applies one notification job (a domain event) by the rules, once per event id. */
   public static final String NOTIFICATION_APPLY = "persistence.notification.apply";
   public static final String NOTIFICATION_LIST = "persistence.notification.list";

@@ -14,28 +14,48 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
- * Turns outbox events into jobs: leases a batch of events not yet fed (through persistence), adds the
- * ones notifications care about to the stream, then marks the batch fed. Kicked when such an event is
- * published, and by a timer, so events of a time when no notification node ran are fed later.
+ * Turns outbox events into jobs: leases a batch of events whose notifications are not done (through
+ * persistence), adds the ones notifications care about to the stream and marks the others done. The
+ * lease, extended once the jobs are in, keeps the events out of other feeders' hands while their jobs
+ * wait in the stream; should Redis
+ * lose them, the leases run out (or are given back at once, see Worker) and the events are fed again.
+ * Kicked when such an event is published, by a timer (events of a time when no notification node ran)
+ * and by the worker when it has done a batch.
+ *
+ * <p>It feeds only while the stream holds fewer than {@link #WINDOW} jobs: work beyond what the workers
+ * keep up with waits in the outbox, where it costs nothing and cannot be lost, and a job spends only
+ * the window's time in the stream, well inside its lease. While Redis is away it leases nothing.
  */
 final class Feeder {
   private static final Logger log = LoggerFactory.getLogger(Feeder.class);
   private static final int BATCH = 100;
+  /** Jobs in the stream (read or not) at which feeding waits: a few reads' worth for a few workers. */
+  static final int WINDOW = 2_000;
 
   private final Vertx vertx;
   private final JobQueue queue;
+  private final BooleanSupplier queueReachable;
   private final long busTimeoutMs;
-  private final int leaseSeconds;
+  private final int feedSeconds;
+  private final int jobSeconds;
   private final Drainer drainer = new Drainer(() -> pump().map(n -> n == BATCH),
       t -> log.debug("notification feed pass failed (events stay pending): {}", t.getMessage()));
 
-  Feeder(Vertx vertx, JobQueue queue, long busTimeoutMs, int leaseSeconds) {
+  /**
+   * Events are leased for {@code feedSeconds} while they are fed (a feeder that dies, or whose request
+   * to lease times out, leaves them for that long), then for {@code jobSeconds} while their jobs wait.
+   */
+  Feeder(Vertx vertx, JobQueue queue, BooleanSupplier queueReachable, long busTimeoutMs, int feedSeconds,
+         int jobSeconds) {
     this.vertx = vertx;
     this.queue = queue;
+    this.queueReachable = queueReachable;
     this.busTimeoutMs = busTimeoutMs;
-    this.leaseSeconds = leaseSeconds;
+    this.feedSeconds = feedSeconds;
+    this.jobSeconds = jobSeconds;
   }
 
   /** Feeds whatever is pending; kicks that arrive during a pass are folded into one more pass. */
@@ -43,29 +63,40 @@ final class Feeder {
     drainer.kick();
   }
 
-
   private Future<Integer> pump() {
-    return Bus.request(vertx, Address.NOTIFICATION_CLAIM_EVENTS,
-            new JsonObject().put(Field.LIMIT, BATCH).put("leaseSeconds", leaseSeconds), null, busTimeoutMs)
-        .compose(reply -> {
-          JsonArray events = reply.getJsonArray("events");
-          List<Future<?>> added = new ArrayList<>();
-          JsonArray ids = new JsonArray();
-          for (int i = 0; i < events.size(); i++) {
-            JsonObject event = events.getJsonObject(i);
-            ids.add(event.getLong("outboxId"));
-            if (mayNotify(event.getString(Field.TYPE), event.getJsonObject(Field.DATA))) {
-              added.add(queue.add(event));
-            }
-          }
-          if (events.isEmpty()) {
-            return Future.succeededFuture(0);
-          }
-          return Future.all(added)
-              .compose(done -> Bus.request(vertx, Address.NOTIFICATION_EVENTS_FED, new JsonObject().put("ids", ids),
-                  null, busTimeoutMs))
-              .map(events.size());
-        });
+    if (!queueReachable.getAsBoolean()) {
+      return Future.succeededFuture(0);
+    }
+    return queue.length().compose(inStream -> inStream >= WINDOW ? Future.succeededFuture(0)
+        : Bus.request(vertx, Address.NOTIFICATION_CLAIM_EVENTS,
+                new JsonObject().put(Field.LIMIT, BATCH).put("leaseSeconds", feedSeconds), null, busTimeoutMs)
+            .compose(reply -> feed(reply.getJsonArray("events"))));
+  }
+
+  /** Adds the leased events' jobs; gives their leases back if Redis did not take them all. */
+  private Future<Integer> feed(JsonArray events) {
+    List<Future<Void>> added = new ArrayList<>();
+    JsonArray jobIds = new JsonArray();
+    JsonArray noJob = new JsonArray();
+    for (int i = 0; i < events.size(); i++) {
+      JsonObject event = events.getJsonObject(i);
+      if (mayNotify(event.getString(Field.TYPE), event.getJsonObject(Field.DATA))) {
+        added.add(queue.add(event));
+        jobIds.add(event.getLong("outboxId"));
+      } else {
+        noJob.add(event.getString(Field.EVENT_ID));
+      }
+    }
+    Future<?> fed = jobIds.isEmpty() ? Future.succeededFuture() : Future.all(added)
+        .recover(t -> Bus.request(vertx, Address.NOTIFICATION_RELEASE_EVENTS, new JsonObject().put("ids", jobIds), null,
+                busTimeoutMs)
+            .transform(released -> Future.failedFuture(t)))
+        .compose(inStream -> Bus.request(vertx, Address.NOTIFICATION_EVENTS_FED,
+            new JsonObject().put("ids", jobIds).put("leaseSeconds", jobSeconds), null, busTimeoutMs));
+    Future<?> done = noJob.isEmpty() ? Future.succeededFuture()
+        : Bus.request(vertx, Address.NOTIFICATION_EVENTS_DONE, new JsonObject().put("eventIds", noJob), null,
+            busTimeoutMs);
+    return Future.all(fed, done).map(events.size());
   }
 
   /**

@@ -13,6 +13,8 @@ import java.util.List;
  * Notification jobs on a Redis Stream read by one consumer group: each job goes to one consumer, stays
  * pending until acknowledged, and a job pending longer than the claim timeout (its consumer died) can be
  * claimed by another. Jobs that keep failing move to a dead-letter stream. Replies are read as RESP2.
+ * The stream is not the only copy of a job: its event stays in the outbox until the job is done
+ * (persistence/NotificationFeed), so jobs Redis loses are fed again.
  */
 final class JobQueue {
   static final String GROUP = "notifiers";
@@ -34,17 +36,32 @@ final class JobQueue {
     this.attempts = keyPrefix + "notif:attempts";
   }
 
-  /** Creates the stream and the group unless they exist. */
-  Future<Void> create() {
+  /**
+   * Creates the stream and the group unless they exist: true when it made them, so the stream begins
+   * anew (at the first start, or after Redis lost it) and any job fed into an earlier one is gone.
+   */
+  Future<Boolean> create() {
     return redis.xgroup(List.of("CREATE", jobs, GROUP, "0", "MKSTREAM"))
-        .<Void>mapEmpty()
+        .map(true)
         .recover(t -> t.getMessage() != null && t.getMessage().contains("BUSYGROUP")
-            ? Future.succeededFuture() : Future.failedFuture(t));
+            ? Future.succeededFuture(false) : Future.failedFuture(t));
   }
 
+  /**
+   * Adds the event's job to the stream, which must exist (NOMKSTREAM): a job added to a stream made
+   * anew without its group, after a loss, would wait there unseen until the group is made.
+   */
   Future<Void> add(JsonObject event) {
-    return redis.xadd(List.of(jobs, "MAXLEN", "~", MAX_LENGTH, "*", "eventId", event.getString("eventId"),
-        "type", event.getString("type"), "data", event.getJsonObject("data", new JsonObject()).encode())).mapEmpty();
+    return redis.xadd(List.of(jobs, "NOMKSTREAM", "MAXLEN", "~", MAX_LENGTH, "*", "eventId",
+            event.getString("eventId"), "type", event.getString("type"),
+            "data", event.getJsonObject("data", new JsonObject()).encode()))
+        .compose(id -> id == null ? Future.failedFuture("the notification job stream " + jobs + " is gone")
+            : Future.succeededFuture());
+  }
+
+  /** Jobs in the stream, read or not: acknowledged ones are deleted (see {@link #done}). */
+  Future<Long> length() {
+    return redis.xlen(jobs).map(Response::toLong);
   }
 
   /** New jobs for {@code consumer}, waiting up to {@code blockMs} for one (on a connection of its own). */
@@ -66,9 +83,19 @@ final class JobQueue {
     return redis.xclaim(List.of(jobs, GROUP, consumer, "0", streamId)).map(JobQueue::entries);
   }
 
-  Future<Void> done(Job job) {
-    return redis.xack(List.of(jobs, GROUP, job.streamId()))
-        .compose(r -> redis.hdel(List.of(attempts, job.streamId()))).mapEmpty();
+  /**
+   * Acknowledges the jobs and deletes them, so the stream's length is the work still to do, and forgets
+   * their failed tries.
+   */
+  Future<Void> done(List<Job> done) {
+    List<String> ids = done.stream().map(Job::streamId).toList();
+    List<String> ack = new ArrayList<>(List.of(jobs, GROUP));
+    ack.addAll(ids);
+    List<String> delete = new ArrayList<>(List.of(jobs));
+    delete.addAll(ids);
+    List<String> forget = new ArrayList<>(List.of(attempts));
+    forget.addAll(ids);
+    return redis.xack(ack).compose(r -> redis.xdel(delete)).compose(r -> redis.hdel(forget)).mapEmpty();
   }
 
   /** Counts a failed try; returns how many there have been. */
@@ -81,7 +108,7 @@ final class JobQueue {
     return redis.xadd(List.of(dead, "MAXLEN", "~", MAX_LENGTH, "*", "streamId", job.streamId(),
             "eventId", job.eventId(), "type", job.type(), "data", job.data().encode(), "attempts",
             String.valueOf(tries), "error", error == null ? "" : error, "failedAt", java.time.Instant.now().toString()))
-        .compose(r -> done(job));
+        .compose(r -> done(List.of(job)));
   }
 
   /** The newest dead-lettered jobs first. */

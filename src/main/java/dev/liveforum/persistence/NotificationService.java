@@ -104,8 +104,8 @@ final class NotificationService {
 
   /**
    * Applies the jobs in one transaction, post by post in id order (the order comment writers lock posts
-   * in, so the two never wait for each other in a cycle), each post's jobs in their own order: each
-   * job's count of notifications created or joined.
+   * in, so the two never wait for each other in a cycle), each post's jobs in their own order, and marks
+   * their events done in it: each job's count of notifications created or joined.
    */
   private Future<List<Future<Integer>>> inOneTransaction(List<Job> jobs) {
     int[] applied = new int[jobs.size()];
@@ -123,7 +123,8 @@ final class NotificationService {
               return null;
             }));
           }
-          return chain;
+          // Done with the notifications they made: the outbox no longer feeds these events again.
+          return chain.compose(v -> NotificationFeed.markDone(tx, jobs.stream().map(Job::eventId).distinct().toList()));
         })
         .onSuccess(v -> {
           if (java.util.Arrays.stream(applied).anyMatch(n -> n > 0)) {

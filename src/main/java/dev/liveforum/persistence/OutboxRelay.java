@@ -29,7 +29,7 @@ final class OutboxRelay {
       + " ORDER BY id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED";
   /** Followed by {@code IN (…)}: the claimed rows, marked in one statement. */
   private static final String MARK = "UPDATE outbox SET published_at = UTC_TIMESTAMP(3) WHERE id";
-  /** Published a day ago and fed to notifications, or a week old whatever happened (no notification node ran). */
+  /** Published a day ago and done for notifications, or a week old whatever happened (no notification node ran). */
   private static final String PURGE = "DELETE FROM outbox WHERE (published_at < UTC_TIMESTAMP(3) - INTERVAL 1 DAY"
       + " AND notified_at IS NOT NULL) OR created_at < UTC_TIMESTAMP(3) - INTERVAL 7 DAY LIMIT 10000";
 

@@ -87,6 +87,8 @@ public class PersistenceVerticle extends VerticleBase {
       NotificationFeed feed = new NotificationFeed(pool);
       gate.serve(Address.NOTIFICATION_CLAIM_EVENTS, feed::claim);
       gate.serve(Address.NOTIFICATION_EVENTS_FED, feed::fed);
+      gate.serve(Address.NOTIFICATION_EVENTS_DONE, feed::done);
+      gate.serve(Address.NOTIFICATION_RELEASE_EVENTS, feed::release);
       NotificationService notifications = new NotificationService(pool, cursors, relay::kick,
           config.notifications().groupWindowSeconds());
       gate.serve(Address.NOTIFICATION_APPLY, notifications::apply);

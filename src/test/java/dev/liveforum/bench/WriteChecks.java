@@ -25,7 +25,7 @@ final class WriteChecks {
 
   WriteChecks(Config config) {
     this.db = config.db();
-    this.backlog = new NotificationBacklog(config.redis());
+    this.backlog = new NotificationBacklog(config);
   }
 
   /** Every 2xx of the scenario is one new comment on {@code posts}, and no other comment appeared. */
