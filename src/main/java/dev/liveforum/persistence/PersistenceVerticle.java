@@ -14,6 +14,7 @@ public class PersistenceVerticle extends VerticleBase {
   private Pool pool;
   private WorkerExecutor bcryptWorkers;
   private OutboxRelay relay;
+  private Heartbeats heartbeats;
   private long hotTimer;
   private long viewPurgeTimer;
   /** How often the hot rank of recent posts is recomputed, so that age keeps pulling it down. */
@@ -90,7 +91,8 @@ public class PersistenceVerticle extends VerticleBase {
       viewPurgeTimer = vertx.setPeriodic(VIEW_BATCH_PURGE_MS, id -> views.purge());
       endpoints.serve(Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
-      return endpoints.ready();
+      heartbeats = new Heartbeats(vertx, pool, config.cluster().enabled() ? config.cluster().name() : null);
+      return heartbeats.start().compose(beating -> endpoints.ready());
     });
   }
 
@@ -104,6 +106,7 @@ public class PersistenceVerticle extends VerticleBase {
     if (bcryptWorkers != null) {
       bcryptWorkers.close();
     }
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> leaving = heartbeats == null ? Future.succeededFuture() : heartbeats.stop();
+    return leaving.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }
