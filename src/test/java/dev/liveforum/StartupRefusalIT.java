@@ -156,10 +156,18 @@ class StartupRefusalIT {
       Map<String, String> env = nodeBeside(SECRET, Config.ROLES.toArray(String[]::new));
       env.put(Setting.CLUSTER_NAME.env(), clusterName + "-typo");
       String line = refusal("cluster-name-typo", env).line();
-      assertTrue(line.matches("This node, of cluster '" + clusterName + "-typo', found no other member, but the"
-          + " database is in use by cluster '" + clusterName + "' \\(seen \\d+ s ago\\), whose events it would take:"
-          + " check cluster.name \\(LIVEFORUM_CLUSTER_NAME\\) and cluster.members \\(LIVEFORUM_CLUSTER_MEMBERS\\),"
-          + " or stop the other cluster first"), line);
+      assertTrue(line.matches("This node of cluster '" + clusterName + "-typo' would share its database with cluster '"
+          + clusterName + "' \\(a node seen \\d+ s ago\\), each taking the other's events: check cluster.name"
+          + " \\(LIVEFORUM_CLUSTER_NAME\\) and cluster.members \\(LIVEFORUM_CLUSTER_MEMBERS\\), or stop the other"
+          + " cluster first"), line);
+    }
+
+    @Test
+    @DisplayName("a persistence node with the cluster's name and JWT secret joins it")
+    void sameClusterJoins() {
+      try (TestNode second = TestNode.clustered(config, "persistence")) {
+        assertEquals(2, ((VertxInternal) second.node.vertx()).clusterManager().getNodes().size());
+      }
     }
 
     @Test
@@ -174,8 +182,9 @@ class StartupRefusalIT {
       env.put(Setting.CLUSTER_MEMBERS.env(), "127.0.0.1:" + port);
       try (NodeProcess node = NodeProcess.start("same-cluster-unseen", env)) {
         node.awaitReady();
-        assertTrue(node.log().lines().anyMatch(l -> l.contains("WARN") && l.contains("This node found no other member"
-            + " of cluster '" + clusterName + "', but the database shows a node of it seen")), node.output());
+        String warning = "This node found no other member of cluster '" + clusterName + "', but the database shows"
+            + " another node of that cluster seen";
+        assertTrue(node.log().lines().anyMatch(l -> l.contains("WARN") && l.contains(warning)), node.output());
         assertEquals("", node.errors(), node.output());
         node.stop();
       }
@@ -187,10 +196,10 @@ class StartupRefusalIT {
       Map<String, String> env = nodeBeside(SECRET, Config.ROLES.toArray(String[]::new));
       env.put(Setting.CLUSTER_ENABLED.env(), "false");
       String line = refusal("not-clustered", env).alone();
-      assertTrue(line.matches("This node, of no cluster \\(cluster.enabled false\\), found no other member, but the"
-          + " database is in use by cluster '" + clusterName + "' \\(seen \\d+ s ago\\), whose events it would take:"
-          + " check cluster.enabled \\(LIVEFORUM_CLUSTER_ENABLED\\) and cluster.name \\(LIVEFORUM_CLUSTER_NAME\\),"
-          + " or stop the other cluster first"), line);
+      assertTrue(line.matches("This node, not clustered \\(cluster.enabled false\\), would share its database with"
+          + " cluster '" + clusterName + "' \\(a node seen \\d+ s ago\\), each taking the other's events: check"
+          + " cluster.enabled \\(LIVEFORUM_CLUSTER_ENABLED\\) and cluster.name \\(LIVEFORUM_CLUSTER_NAME\\), or stop"
+          + " the other cluster first"), line);
     }
   }
 

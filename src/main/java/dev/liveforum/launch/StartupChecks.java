@@ -1,6 +1,5 @@
 package dev.liveforum.launch;
 
-import dev.liveforum.persistence.Database;
 import dev.liveforum.persistence.Heartbeats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -47,18 +46,12 @@ final class StartupChecks {
   }
 
   /**
-   * A persistence node logs in to its database; when it is alone in its cluster, it also looks there for
-   * another cluster's nodes (see {@link Heartbeats}), which its outbox relay would take events from.
+   * A persistence node logs in to its database and looks there for the nodes of other clusters (see
+   * {@link Heartbeats}): its outbox relay would take their events, and theirs its own.
    */
   private static Future<Void> database(Vertx vertx, Config config, int members) {
     if (!config.roles().contains("persistence")) {
       return Future.succeededFuture();
-    }
-    if (members > 1) {
-      return vertx.executeBlocking(() -> {
-        Database.requireLogin(config.db());
-        return null;
-      });
     }
     return vertx.executeBlocking(() -> Heartbeats.recent(config.db())).map(seen -> {
       String mine = config.cluster().enabled() ? config.cluster().name() : null;
@@ -66,25 +59,33 @@ final class StartupChecks {
       if (other.isPresent()) {
         throw new Config.ConfigException(anotherCluster(config, other.get()));
       }
-      seen.stream().findFirst().ifPresent(same -> log.warn("This node found no other member of {}, but the database"
-          + " shows a node of it seen {} s ago: if that node still runs, the two cannot see each other and take"
-          + " each other's events (check {} and {}); if it stopped without shutting down, ignore this",
-          describe(mine), same.secondsAgo(), Setting.CLUSTER_MEMBERS.named(), Setting.CLUSTER_HOST.named()));
+      // Alone, yet another node of its cluster ran a moment ago: it died, or this node cannot reach it. Nothing
+      // tells which.
+      seen.stream().filter(same -> members == 1).findFirst().ifPresent(same -> log.warn("{}, but the database"
+          + " shows another node {} seen {} s ago: if it still runs, the two cannot see each other and take each"
+          + " other's events (check {}, {} and {}); if it stopped without shutting down, ignore this", alone(config),
+          mine == null ? "not clustered" : "of that cluster", same.secondsAgo(), Setting.CLUSTER_ENABLED.named(),
+          Setting.CLUSTER_MEMBERS.named(), Setting.CLUSTER_HOST.named()));
       return null;
     });
   }
 
   private static String anotherCluster(Config config, Heartbeats.Sighting other) {
-    String fix = config.cluster().enabled()
-        ? "check " + Setting.CLUSTER_NAME.named() + " and " + Setting.CLUSTER_MEMBERS.named()
-        : "check " + Setting.CLUSTER_ENABLED.named() + " and " + Setting.CLUSTER_NAME.named();
-    return "This node, of " + describe(config.cluster().enabled() ? config.cluster().name() : null)
-        + ", found no other member, but the database is in use by " + describe(other.cluster()) + " (seen "
-        + other.secondsAgo() + " s ago), whose events it would take: " + fix + ", or stop the other cluster first";
+    String seen = "seen " + other.secondsAgo() + " s ago";
+    String theirs = other.cluster() == null ? "a node not clustered (" + seen + ")"
+        : "cluster '" + other.cluster() + "' (a node " + seen + ")";
+    return config.cluster().enabled()
+        ? "This node of cluster '" + config.cluster().name() + "' would share its database with " + theirs
+            + ", each taking the other's events: check " + Setting.CLUSTER_NAME.named() + " and "
+            + Setting.CLUSTER_MEMBERS.named() + ", or stop the other cluster first"
+        : "This node, not clustered (" + Setting.CLUSTER_ENABLED.key + " false), would share its database with "
+            + theirs + ", each taking the other's events: check " + Setting.CLUSTER_ENABLED.named() + " and "
+            + Setting.CLUSTER_NAME.named() + ", or stop the other cluster first";
   }
 
-  private static String describe(String cluster) {
-    return cluster == null ? "no cluster (" + Setting.CLUSTER_ENABLED.key + " false)" : "cluster '" + cluster + "'";
+  private static String alone(Config config) {
+    return config.cluster().enabled() ? "This node found no other member of cluster '" + config.cluster().name() + "'"
+        : "This node is not clustered (" + Setting.CLUSTER_ENABLED.key + " false)";
   }
 
   /**
@@ -110,7 +111,8 @@ final class StartupChecks {
                 + " and that Redis runs"));
           }
           log.warn("{}: starting anyway, as the dev profile does (prod refuses to); until Redis answers, reads come"
-              + " from the database and what needs Redis answers 503. Check {}", problem, Setting.REDIS_URL.named());
+              + " from the database and what only Redis does answers 503 or waits. Check {}", problem,
+              Setting.REDIS_URL.named());
           return Future.succeededFuture();
         });
   }
