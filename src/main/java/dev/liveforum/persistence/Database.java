@@ -101,7 +101,7 @@ public final class Database {
   }
 
   /** Logs in and out: {@link #connect}'s check alone. Blocking. */
-  public static void requireLogin(Config.Db db) {
+  private static void requireLogin(Config.Db db) {
     try {
       connect(db).close();
     } catch (SQLException closing) {

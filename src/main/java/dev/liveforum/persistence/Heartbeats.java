@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * every {@link #INTERVAL_MS}.
  */
 public final class Heartbeats {
-  static final long INTERVAL_MS = 5_000;
+  private static final long INTERVAL_MS = 5_000;
   /** A node seen this recently runs: four beats, so one whose event loop or pool was busy a while still counts. */
-  public static final int RECENT_SECONDS = 20;
+  private static final int RECENT_SECONDS = 20;
 
   /** A node of {@code cluster} (null: a node not clustered) that wrote {@code secondsAgo}. */
   public record Sighting(String cluster, long secondsAgo) {}
