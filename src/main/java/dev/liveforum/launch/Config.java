@@ -324,14 +324,17 @@ public final class Config {
   private static ConfigException invalid(Setting s, String expected, String got) {
     // A secret's value is never echoed: callers describe it instead (e.g. its length).
     String shown = s.type == Setting.Type.SECRET ? got : "'" + got + "'";
-    return new ConfigException("Invalid setting " + s.key + " (" + s.env() + "): " + expected + ", got " + shown);
+    return new ConfigException("Invalid setting " + s.named() + ": " + expected + ", got " + shown);
   }
 
   private static ConfigException missing(Setting s, String what) {
-    return new ConfigException("Missing setting " + s.key + " (" + s.env() + "): production needs " + what);
+    return new ConfigException("Missing setting " + s.named() + ": production needs " + what);
   }
 
-  /** A setting that stops start-up; its message is the one line the operator sees. */
+  /**
+   * A setting that stops start-up, or a check at start-up that failed (see {@code StartupChecks}): its
+   * message is the one line the operator sees, saying what is wrong and which setting to look at.
+   */
   public static final class ConfigException extends RuntimeException {
     public ConfigException(String message) {
       super(message);

@@ -11,6 +11,7 @@ import dev.liveforum.persistence.PersistenceVerticle;
 import dev.liveforum.stats.StatsVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -35,19 +36,30 @@ public final class Node {
   public static Future<Node> start(Config config) {
     VertxOptions options = new VertxOptions();
     Future<Vertx> vertx;
-    if (config.cluster().enabled()) {
+    HazelcastClusterManager cluster = config.cluster().enabled() ? clusterManager(config.cluster()) : null;
+    if (cluster != null) {
       options.getEventBusOptions().setHost(config.cluster().host()).setPort(0);
-      vertx = Vertx.builder().with(options).withClusterManager(clusterManager(config.cluster())).buildClustered();
+      vertx = Vertx.builder().with(options).withClusterManager(cluster).buildClustered();
     } else {
       vertx = Future.succeededFuture(Vertx.vertx(options));
     }
-    return vertx.compose(v -> deploy(v, config)
-        .map(ok -> {
+    // A promise of no context: a failure is handed out after Vert.x has closed, when the event loop the
+    // checks and deployments completed on is gone (a future bound to it would never complete).
+    Promise<Node> started = Promise.promise();
+    vertx.onFailure(started::fail).onSuccess(v -> StartupChecks.run(v, config, members(cluster))
+        .compose(checked -> deploy(v, config))
+        .onSuccess(deployed -> {
           log.info("LiveForum node up: roles {}, {}", config.roles(),
               config.cluster().enabled() ? "cluster '" + config.cluster().name() + "'" : "not clustered");
-          return new Node(v);
+          started.complete(new Node(v));
         })
-        .recover(t -> v.close().transform(ignored -> Future.failedFuture(t))));
+        .onFailure(t -> v.close().onComplete(closed -> started.fail(t))));
+    return started.future();
+  }
+
+  /** How many members the node's cluster has, counting itself; 1 when it is not clustered. */
+  private static int members(HazelcastClusterManager cluster) {
+    return cluster == null ? 1 : cluster.getNodes().size();
   }
 
   private static Future<?> deploy(Vertx vertx, Config config) {
@@ -83,6 +95,8 @@ public final class Node {
   }
 
   private static HazelcastClusterManager clusterManager(Config.Cluster cluster) {
+    // Through SLF4J from its first line: reading cluster.xml, which says so too, is logged before it is read.
+    System.setProperty("hazelcast.logging.type", "slf4j");
     com.hazelcast.config.Config hz;
     Path file = Path.of(cluster.configFile());
     try {

@@ -103,6 +103,11 @@ public enum Setting {
     return "LIVEFORUM_" + key.replace('.', '_').replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
   }
 
+  /** How a message names it: {@code db.url (LIVEFORUM_DB_URL)}. */
+  public String named() {
+    return key + " (" + env() + ")";
+  }
+
   public List<String> path() {
     return Arrays.asList(key.split("\\."));
   }

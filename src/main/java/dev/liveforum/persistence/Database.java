@@ -2,6 +2,7 @@ package dev.liveforum.persistence;
 
 import dev.liveforum.bus.Failure;
 import dev.liveforum.launch.Config;
+import dev.liveforum.launch.Setting;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -25,6 +26,10 @@ import java.util.Map;
 /** Connecting to MariaDB/MySQL: the reactive pool for requests, JDBC only for schema work. */
 public final class Database {
   public static final int DUPLICATE_KEY = 1062;
+  static final int NO_SUCH_TABLE = 1146;
+  private static final int NO_RIGHTS_ON_DATABASE = 1044;
+  private static final int ACCESS_DENIED = 1045;
+  private static final int UNKNOWN_DATABASE = 1049;
 
   private Database() {}
 
@@ -61,12 +66,57 @@ public final class Database {
 
   /** Blocking form of {@link #migrate(Vertx, Config.Db)}, for command-line tools. */
   public static int migrateNow(Config.Db db) {
+    // Logged in first, so that a login Flyway could not make is one line rather than its dump.
+    requireLogin(db);
     return Flyway.configure()
         .dataSource(Address.parse(db.url()).jdbcUrl(true), db.user(), db.password())
         .locations("classpath:db/migration")
         .load()
         .migrate()
         .migrationsExecuted;
+  }
+
+  /**
+   * A JDBC connection to the database. A server that cannot be reached or refuses the login is a
+   * {@link Config.ConfigException} naming the settings to check. Blocking: start-up code and tools only.
+   */
+  public static Connection connect(Config.Db db) {
+    Address a = Address.parse(db.url());
+    try {
+      return DriverManager.getConnection(a.jdbcUrl(true), db.user(), db.password());
+    } catch (SQLException e) {
+      String where = a.host() + ":" + a.port();
+      String why = reason(e);
+      throw new Config.ConfigException(switch (e.getErrorCode()) {
+        case ACCESS_DENIED -> "The database at " + where + " refused the login of '" + db.user() + "' (" + why
+            + "): check " + Setting.DB_PASSWORD.named() + " and " + Setting.DB_USER.named();
+        case NO_RIGHTS_ON_DATABASE -> "The database user '" + db.user() + "' may not use the database '"
+            + a.database() + "' at " + where + ": grant it, or check " + Setting.DB_USER.named();
+        case UNKNOWN_DATABASE -> "The database server at " + where + " has no database '" + a.database()
+            + "': create it, or check " + Setting.DB_URL.named();
+        default -> "Cannot reach the database at " + where + " (" + why + "): check " + Setting.DB_URL.named()
+            + " and that the server runs";
+      });
+    }
+  }
+
+  /** Logs in and out: {@link #connect}'s check alone. Blocking. */
+  private static void requireLogin(Config.Db db) {
+    try {
+      connect(db).close();
+    } catch (SQLException closing) {
+      // logged in: the check is made
+    }
+  }
+
+  /** What the server or the network said, without the driver's connection number and address dump. */
+  private static String reason(SQLException e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String message = root != e && root.getMessage() != null ? root.getMessage() : String.valueOf(e.getMessage());
+    return message.replaceFirst("^\\(conn=\\d+\\) ", "");
   }
 
   /**
@@ -93,8 +143,7 @@ public final class Database {
 
   /** Runs one update statement over JDBC (command-line tools). Blocking. */
   static int update(Config.Db db, String sql, Object... params) throws SQLException {
-    try (Connection c = DriverManager.getConnection(Address.parse(db.url()).jdbcUrl(true), db.user(), db.password());
-         var s = c.prepareStatement(sql)) {
+    try (Connection c = connect(db); var s = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         s.setObject(i + 1, params[i]);
       }

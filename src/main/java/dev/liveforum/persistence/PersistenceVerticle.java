@@ -19,6 +19,7 @@ public class PersistenceVerticle extends VerticleBase {
   private StoreGate gate;
   private WorkerExecutor bcryptWorkers;
   private OutboxRelay relay;
+  private Heartbeats heartbeats;
   private long hotTimer;
   private long viewPurgeTimer;
   private long channelPurgeTimer;
@@ -105,7 +106,8 @@ public class PersistenceVerticle extends VerticleBase {
       viewPurgeTimer = vertx.setPeriodic(VIEW_BATCH_PURGE_MS, id -> views.purge());
       gate.serve(Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
-      return gate.start();
+      heartbeats = new Heartbeats(vertx, pool, config.cluster().enabled() ? config.cluster().name() : null);
+      return heartbeats.start().compose(beating -> gate.start());
     });
   }
 
@@ -123,6 +125,7 @@ public class PersistenceVerticle extends VerticleBase {
     if (bcryptWorkers != null) {
       bcryptWorkers.close();
     }
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> leaving = heartbeats == null ? Future.succeededFuture() : heartbeats.stop();
+    return leaving.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

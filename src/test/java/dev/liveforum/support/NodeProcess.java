@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The production jar run as its own JVM, as an operator runs it ({@code java -jar target/liveforum.jar}),
- * settings from the environment only. Its output goes to a file under {@code target/processes}, so a
- * chatty node never blocks on a full pipe and the log is there to read after a failure.
+ * settings from the environment only. Its standard output (the log) and standard error (where a refusal to
+ * start goes) go to files of their own under {@code target/processes}, so a chatty node never blocks on a
+ * full pipe and both are there to read after a failure.
  */
 public final class NodeProcess implements AutoCloseable {
   public static final Path JAR = Path.of("target", "liveforum.jar");
@@ -30,13 +31,15 @@ public final class NodeProcess implements AutoCloseable {
   public final int bridgePort;
   private final Process process;
   private final Path log;
+  private final Path errors;
 
-  private NodeProcess(String name, int port, int bridgePort, Process process, Path log) {
+  private NodeProcess(String name, int port, int bridgePort, Process process, Path log, Path errors) {
     this.name = name;
     this.port = port;
     this.bridgePort = bridgePort;
     this.process = process;
     this.log = log;
+    this.errors = errors;
   }
 
   /**
@@ -49,15 +52,16 @@ public final class NodeProcess implements AutoCloseable {
     try {
       Files.createDirectories(LOGS);
       Path log = LOGS.resolve(name + "-" + TestServices.RUN_ID + ".log");
+      Path errors = LOGS.resolve(name + "-" + TestServices.RUN_ID + ".err");
       ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", JAR.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile());
+          .redirectOutput(log.toFile()).redirectError(errors.toFile());
       pb.environment().keySet().removeIf(k -> k.startsWith("LIVEFORUM_"));
       pb.environment().put("LIVEFORUM_CONFIG", "does-not-exist.json");
       pb.environment().putAll(env);
       Process process = pb.start();
       // Should the test JVM end without its @AfterAll (a timeout, Ctrl-C), the node must not outlive it.
       Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, name + "-reaper"));
-      return new NodeProcess(name, port(env, Setting.HTTP_PORT), port(env, Setting.BRIDGE_PORT), process, log);
+      return new NodeProcess(name, port(env, Setting.HTTP_PORT), port(env, Setting.BRIDGE_PORT), process, log, errors);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + name, e);
     }
@@ -152,10 +156,19 @@ public final class NodeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Everything the node has written to stdout and stderr so far. */
+  /** Everything the node has written so far: its stdout, then its stderr. */
   public String log() {
+    return read(log) + read(errors);
+  }
+
+  /** What the node has written to stderr so far. */
+  public String errors() {
+    return read(errors);
+  }
+
+  private static String read(Path file) {
     try {
-      return Files.readString(log, StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "(no output: " + e + ")";
     }
@@ -163,7 +176,7 @@ public final class NodeProcess implements AutoCloseable {
 
   /** {@link #log()}, headed with the node's name, for failure messages. */
   public String output() {
-    return "--- output of " + name + " (" + log + ") ---\n" + log();
+    return "--- output of " + name + " (" + log + ", then " + errors + ") ---\n" + log();
   }
 
   /** Never leaves a JVM behind, whatever the test did. */
