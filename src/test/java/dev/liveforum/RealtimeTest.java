@@ -326,6 +326,36 @@ class RealtimeTest {
   }
 
   @Test
+  @DisplayName("catching up shows what edits and deletions left: the edited text, no deleted text, a deleted post's channel 410 and its title gone from its board's")
+  void catchUpFollowsEditsAndDeletions() {
+    long redacting = forum.board("redacting");
+    long post = forum.post(bob, redacting, "Secret title", "Secret body").getLong("id");
+    long comment = comment(apiA, bob, post, "original words").getLong("id");
+    assertEquals(200, apiA.send(HttpMethod.PATCH, "/api/comments/" + comment, bob,
+        new JsonObject().put("content", "edited words")).status());
+    String afterEdit = apiB.awaitSeq("/api/realtime/post." + post + "?after=0", 2).encode();
+    assertFalse(afterEdit.contains("original words"), afterEdit);
+    JsonObject created = apiB.get("/api/realtime/post." + post + "?after=0").json().getJsonArray("events").getJsonObject(0);
+    assertEquals("edited words", created.getJsonObject("data").getString("content"), created.encode());
+
+    assertEquals(200, apiA.send(HttpMethod.PATCH, "/api/posts/" + post, bob,
+        new JsonObject().put("title", "Renamed title")).status());
+    String board = apiB.awaitSeq("/api/realtime/board." + redacting + "?after=0", 1).encode();
+    assertTrue(board.contains("Renamed title") && !board.contains("Secret title"), board);
+
+    assertEquals(204, apiA.send(HttpMethod.DELETE, "/api/comments/" + comment, bob, (JsonObject) null).status());
+    String afterDelete = apiB.awaitSeq("/api/realtime/post." + post + "?after=0", 4).encode();
+    assertFalse(afterDelete.contains("edited words"), afterDelete);
+
+    assertEquals(204, apiA.send(HttpMethod.DELETE, "/api/posts/" + post, bob, (JsonObject) null).status());
+    Api.Response gone = apiB.get("/api/realtime/post." + post + "?after=0");
+    assertEquals(410, gone.status(), gone.toString());
+    assertTrue(gone.json().getString("detail").contains("deleted"), gone.toString());
+    String boardAfter = apiB.awaitSeq("/api/realtime/board." + redacting + "?after=0", 2).encode();
+    assertFalse(boardAfter.contains("Renamed title") || boardAfter.contains("Secret"), boardAfter);
+  }
+
+  @Test
   @DisplayName("viewer counts add up across nodes and drop when a socket closes")
   void presenceAcrossNodes() {
     long post = post("Presence");

@@ -1,5 +1,6 @@
 package dev.liveforum.persistence;
 
+import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.ChannelEvents;
 import dev.liveforum.bus.Failure;
@@ -27,6 +28,10 @@ import java.util.TreeMap;
  * reaches in the transaction of the change it describes, under a lock on the channel's counter row,
  * so a channel's numbers follow its commits: none skipped, reused or reordered, whatever happens to
  * Redis or to a node afterwards. Catching up reads them back, and answers only a complete run.
+ *
+ * <p>What catching up shows follows later changes, in their transaction: an edit rewrites the text that
+ * earlier events of its comment or post show, a deleted comment's earlier events show no text, and a
+ * deleted post's channel is dropped and closed (410), with its title gone from its board's events.
  */
 final class ChannelLog {
   private static final Logger log = LoggerFactory.getLogger(ChannelLog.class);
@@ -39,9 +44,17 @@ final class ChannelLog {
   private static final String BUMP_END = " ON DUPLICATE KEY UPDATE seq = seq + VALUES(seq)";
   /** Followed by {@code IN (…)}. */
   private static final String CURRENT_OF = "SELECT channel, seq FROM channel_seqs WHERE channel";
-  private static final String CURRENT = "SELECT seq FROM channel_seqs WHERE channel = ?";
-  private static final String KEEP = "INSERT INTO channel_events (channel, seq, event, created_at) VALUES";
-  private static final String KEEP_ROW = "(?, ?, ?, UTC_TIMESTAMP(3))";
+  private static final String CURRENT = "SELECT seq, closed FROM channel_seqs WHERE channel = ?";
+  private static final String KEEP = "INSERT INTO channel_events (channel, seq, subject, event, created_at) VALUES";
+  private static final String KEEP_ROW = "(?, ?, ?, ?, UTC_TIMESTAMP(3))";
+  /** What earlier events show of a comment, after its edit or deletion; parameters: content, HTML, excerpt, subject. */
+  private static final String REWRITE_COMMENT = "UPDATE channel_events SET event = JSON_REPLACE(event,"
+      + " '$.data.content', ?, '$.data.contentHtml', ?, '$.data.excerpt', ?) WHERE subject = ?";
+  /** What earlier events show of a post, on its channel and its board's, after its edit; parameters: title, content, HTML, subject. */
+  private static final String REWRITE_POST = "UPDATE channel_events SET event = JSON_REPLACE(event,"
+      + " '$.data.title', ?, '$.data.content', ?, '$.data.contentHtml', ?) WHERE subject = ?";
+  private static final String DROP_CHANNEL = "DELETE FROM channel_events WHERE channel = ?";
+  private static final String CLOSE = "UPDATE channel_seqs SET closed = TRUE WHERE channel = ?";
   private static final String SINCE = "SELECT seq, event FROM channel_events WHERE channel = ? AND seq > ? AND seq <= ?"
       + " ORDER BY seq";
   private static final String PURGE = "DELETE FROM channel_events WHERE created_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND"
@@ -75,7 +88,7 @@ final class ChannelLog {
     if (counts.isEmpty()) {
       return Future.succeededFuture();
     }
-    return bump(tx, counts).compose(last -> {
+    return rewriteEarlier(tx, events).compose(rewritten -> bump(tx, counts)).compose(last -> {
       Map<String, Long> next = new HashMap<>();
       counts.forEach((channel, n) -> next.put(channel, last.get(channel) - n + 1));
       List<Tuple> kept = new ArrayList<>();
@@ -84,12 +97,64 @@ final class ChannelLog {
         for (ChannelEvents.Routed routed : routes.get(i)) {
           long seq = next.merge(routed.channel(), 1L, Long::sum) - 1;
           seqs.put(routed.channel(), seq);
-          kept.add(Tuple.of(routed.channel(), seq, routed.event().put(Field.SEQ, seq).encode()));
+          kept.add(Tuple.of(routed.channel(), seq, subject(events.get(i)), routed.event().put(Field.SEQ, seq).encode()));
         }
         events.get(i).put(Field.SEQS, seqs);
       }
       return Rows.insertAll(tx, KEEP, KEEP_ROW, kept);
-    }).mapEmpty();
+    }).compose(kept -> closeDeletedPosts(tx, events)).mapEmpty();
+  }
+
+  /** What an event is about, for later rewrites: {@code comment.<id>}, {@code post.<id>}, or null. */
+  private static String subject(JsonObject event) {
+    JsonObject data = event.getJsonObject(Field.DATA);
+    return switch (event.getString(Field.TYPE)) {
+      case Address.COMMENT_CREATED, Address.COMMENT_UPDATED, Address.COMMENT_DELETED ->
+          "comment." + data.getLong(Field.COMMENT_ID);
+      case Address.POST_CREATED, Address.POST_UPDATED, Address.POST_DELETED -> Channel.post(data.getLong(Field.ID));
+      default -> null;
+    };
+  }
+
+  /** Makes earlier kept events show what these edits and deletions leave of their comment or post. */
+  private static Future<Void> rewriteEarlier(SqlClient tx, List<JsonObject> events) {
+    Future<?> chain = Future.succeededFuture();
+    for (JsonObject event : events) {
+      JsonObject data = event.getJsonObject(Field.DATA);
+      String subject = subject(event);
+      Tuple comment = switch (event.getString(Field.TYPE)) {
+        case Address.COMMENT_UPDATED -> Tuple.of(data.getString(Field.CONTENT), data.getString("contentHtml"),
+            data.getString("excerpt"), subject);
+        case Address.COMMENT_DELETED -> Tuple.of("", "", "", subject);
+        default -> null;
+      };
+      Tuple post = switch (event.getString(Field.TYPE)) {
+        case Address.POST_UPDATED -> Tuple.of(data.getString(Field.TITLE), data.getString(Field.CONTENT),
+            data.getString("contentHtml"), subject);
+        case Address.POST_DELETED -> Tuple.of("", "", "", subject);
+        default -> null;
+      };
+      if (comment != null) {
+        chain = chain.compose(v -> tx.preparedQuery(REWRITE_COMMENT).execute(comment));
+      }
+      if (post != null) {
+        chain = chain.compose(v -> tx.preparedQuery(REWRITE_POST).execute(post));
+      }
+    }
+    return chain.mapEmpty();
+  }
+
+  /** A deleted post's channel keeps nothing and is caught up on no more. */
+  private static Future<Void> closeDeletedPosts(SqlClient tx, List<JsonObject> events) {
+    Future<?> chain = Future.succeededFuture();
+    for (JsonObject event : events) {
+      if (event.getString(Field.TYPE).equals(Address.POST_DELETED)) {
+        String channel = Channel.post(event.getJsonObject(Field.DATA).getLong(Field.ID));
+        chain = chain.compose(v -> tx.preparedQuery(DROP_CHANNEL).execute(Tuple.of(channel)))
+            .compose(v -> tx.preparedQuery(CLOSE).execute(Tuple.of(channel)));
+      }
+    }
+    return chain.mapEmpty();
   }
 
   /** Adds each count to its channel's counter; the counters' new values. */
@@ -128,11 +193,24 @@ final class ChannelLog {
         .map(rows -> rows.size() == 0 ? 0L : Rows.first(rows).getLong("seq"));
   }
 
+  /** The channel's last number, or a 410 when it is closed. */
+  private Future<Long> open(String channel) {
+    return pool.preparedQuery(CURRENT).execute(Tuple.of(channel)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(0L);
+      }
+      Row row = Rows.first(rows);
+      return row.getBoolean("closed")
+          ? Future.failedFuture(Failure.of(410, channel + " is closed: its post was deleted"))
+          : Future.succeededFuture(row.getLong("seq"));
+    });
+  }
+
   /**
    * {channel, after, actor} → {events, seq}: every event numbered after {@code after}, in order, and
    * the channel's last number, for a reader allowed the channel (private ones: their user only). 410
    * when that run cannot be answered whole: a number the channel never reached, more events than
-   * catching up sends, or events no longer kept; the client then reloads.
+   * catching up sends, events no longer kept, or a closed channel; the client then reloads.
    */
   Future<JsonObject> since(JsonObject body) {
     String channel = body.getString(Field.CHANNEL);
@@ -142,7 +220,7 @@ final class ChannelLog {
     }
     parsed.requireReader(body.getLong(Field.ACTOR_ID), body.getString(Field.ACTOR_ROLE));
     long after = body.getLong(Field.AFTER);
-    return current(channel).compose(current -> {
+    return open(channel).compose(current -> {
       if (after > current) {
         return Future.failedFuture(Failure.of(410,
             "channel " + channel + " has not reached " + after + " (it is at " + current + "): reload it"));
