@@ -16,9 +16,11 @@ public class PersistenceVerticle extends VerticleBase {
   private OutboxRelay relay;
   private long hotTimer;
   private long viewPurgeTimer;
+  private long keyPurgeTimer;
   /** How often the hot rank of recent posts is recomputed, so that age keeps pulling it down. */
   private static final long HOT_DECAY_MS = 5 * 60_000;
   private static final long VIEW_BATCH_PURGE_MS = 3_600_000;
+  private static final long IDEMPOTENCY_KEY_PURGE_MS = 3_600_000;
 
   @Override
   public Future<?> start() {
@@ -88,6 +90,8 @@ public class PersistenceVerticle extends VerticleBase {
       endpoints.serve(Address.NOTIFICATION_READ_ALL, notifications::readAll);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
       viewPurgeTimer = vertx.setPeriodic(VIEW_BATCH_PURGE_MS, id -> views.purge());
+      keyPurgeTimer = vertx.setPeriodic(IDEMPOTENCY_KEY_PURGE_MS,
+          id -> IdempotencyKeys.purge(pool, config.idempotencyKeepHours()));
       endpoints.serve(Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
       return endpoints.ready();
@@ -98,6 +102,7 @@ public class PersistenceVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(hotTimer);
     vertx.cancelTimer(viewPurgeTimer);
+    vertx.cancelTimer(keyPurgeTimer);
     if (relay != null) {
       relay.stop();
     }
