@@ -24,7 +24,7 @@ public final class Field {
   public static final String ACTOR_ROLE = "actorRole";
   /**
    * A write's Idempotency-Key, set by the HTTP edge: {@code {scope, key, digest}}, whose key it is
-   * ({@code user:<id>}, or {@code guest:<address>}) and the SHA-256 of the request it came with.
+   * ({@code user:<id>}, or {@code guest:<address digest>}) and a digest of the request it came with.
    */
   public static final String IDEMPOTENCY = "idempotency";
   public static final String SCOPE = "scope";

@@ -28,7 +28,7 @@ final class AccountRoutes {
   }
 
   void register(RoutingContext rc) {
-    edge.ask(rc, Address.USER_REGISTER, Edge.withKey(rc, Edge.body(rc), null)).onSuccess(user -> {
+    edge.ask(rc, Address.USER_REGISTER, edge.withKey(rc, Edge.body(rc), null)).onSuccess(user -> {
       rc.response().putHeader("Location", "/api/users/" + user.getLong(Field.ID));
       Edge.json(rc, 201, user);
     });

@@ -16,9 +16,12 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.ValidatedRequest;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** What every route handler does with the bus and the response. */
 final class Edge {
@@ -28,11 +31,22 @@ final class Edge {
   private final Vertx vertx;
   private final long timeoutMs;
   private final AccessTokens tokens;
+  /**
+   * Digests of requests are keyed with the cluster's shared secret: every node computes the same one, and
+   * a digest stored in the database gives nothing away (a registration's holds its password).
+   */
+  private final Mac requestDigests;
 
-  Edge(Vertx vertx, long timeoutMs, AccessTokens tokens) {
+  Edge(Vertx vertx, long timeoutMs, AccessTokens tokens, String secret) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
     this.tokens = tokens;
+    try {
+      this.requestDigests = Mac.getInstance("HmacSHA256");
+      requestDigests.init(new SecretKeySpec(("idempotency:" + secret).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
+    }
   }
 
   Vertx vertx() {
@@ -136,7 +150,7 @@ final class Edge {
    * only as a digest), with a digest of what is asked: the method, the path and the command as it stands,
    * before who asks is added. Reads, and requests without the header, are left as they are.
    */
-  static JsonObject withKey(RoutingContext rc, JsonObject command, Long userId) {
+  JsonObject withKey(RoutingContext rc, JsonObject command, Long userId) {
     String key = rc.request().getHeader(IDEMPOTENCY_KEY);
     HttpMethod method = rc.request().method();
     if (key == null || method == HttpMethod.GET || method == HttpMethod.HEAD) {
@@ -144,7 +158,8 @@ final class Edge {
     }
     String scope = userId != null ? "user:" + userId
         : "guest:" + sha256(rc.request().remoteAddress().host()).substring(0, 32);
-    String digest = sha256(method.name() + " " + rc.request().uri() + "\n" + command.encode());
+    String digest = HexFormat.of().formatHex(requestDigests.doFinal(
+        (method.name() + " " + rc.request().uri() + "\n" + command.encode()).getBytes(StandardCharsets.UTF_8)));
     return command.put(Field.IDEMPOTENCY, new JsonObject()
         .put(Field.SCOPE, scope).put(Field.KEY, key).put(Field.DIGEST, digest));
   }

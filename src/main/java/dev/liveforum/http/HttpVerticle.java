@@ -38,7 +38,7 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Config config = Config.from(config());
     AccessTokens tokens = new AccessTokens(vertx, config.auth());
-    Edge edge = new Edge(vertx, config.busTimeoutMs(), tokens);
+    Edge edge = new Edge(vertx, config.busTimeoutMs(), tokens, config.auth().jwtSecret());
     AccountRoutes accounts = new AccountRoutes(edge, tokens, config.auth());
     Health health = new Health(vertx);
     Origins origins = new Origins(config.pages(), config.bridge().port());

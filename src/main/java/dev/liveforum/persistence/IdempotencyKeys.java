@@ -58,7 +58,7 @@ final class IdempotencyKeys {
   /**
    * A key as the edge sent it ({@link Field#IDEMPOTENCY}: {@code {scope, key, digest}}): {@code scope}
    * is {@code user:<id>} or, for a guest (registration), {@code guest:<client address>}; {@code digest}
-   * the SHA-256 of the request's method, path and command.
+   * an HMAC-SHA256 of the request's method, path and command.
    */
   record Key(String scope, String key, String digest) {
     /** The command's key, or null when it came without one. */
