@@ -151,7 +151,8 @@ async function parse(res) {
 }
 
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
-const WRITE_RETRIES = 2;
+const WRITE_RETRIES = 1;
+const UNKNOWN_OUTCOME = 'The server did not answer in time: this may or may not have been saved. Reload the page to see, before you try again.';
 const pause = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 /** A random key for one write (crypto.randomUUID exists only on HTTPS and localhost pages). */
@@ -235,11 +236,11 @@ export const session = {
   /**
    * fetch for /api: the Authorization header when signed in; `body` sent as JSON (json: false sends it
    * as it is, e.g. FormData). A 401 refreshes the token once and retries. A write (any method but GET)
-   * carries an Idempotency-Key, new for each call (each thing the user does), the same on its retries:
+   * carries an Idempotency-Key, new for each call (each thing the user does), the same on its retry:
    * after a 504 (no answer in time: it may or may not have been made) or a lost connection it is sent
-   * again, twice at most, and the server answers a repeat with the first outcome rather than making it
-   * twice. Resolves to the parsed JSON (text for other types, null for 204); rejects with an Error
-   * carrying .status and .problem.
+   * once more, after the server's Retry-After, and the server answers that repeat with the first
+   * outcome rather than making the change twice. Resolves to the parsed JSON (text for other types,
+   * null for 204); rejects with an Error carrying .status and .problem.
    */
   async api(path, { method = 'GET', body, headers = {}, json = true } = {}) {
     const write = method !== 'GET' && method !== 'HEAD';
@@ -275,7 +276,12 @@ export const session = {
         await pause(1000);
       }
     }
-    if (!res.ok) throw await failure(res);
+    if (!res.ok) {
+      const err = await failure(res);
+      // The server's words for a 504 are for programs (repeat with the same key); these are for people.
+      if (res.status === 504 && err.problem) err.problem.detail = err.message = UNKNOWN_OUTCOME;
+      throw err;
+    }
     return parse(res);
   },
 };
