@@ -3,6 +3,7 @@ package dev.liveforum;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.Forum;
+import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.Ui;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +78,7 @@ class ComposeBrowserTest {
   @DisplayName("the preview shows what will be stored, the image uploads with the post, and the post page shows both")
   void composeWithPreviewAndImage(@TempDir Path dir) throws IOException {
     String alice = unique("alice");
-    api.newUser(alice, Forum.PASSWORD);
+    long userId = api.newUser(alice, Forum.PASSWORD).getJsonObject("user").getLong("id");
     long board = forum.board("compose");
     try (Browser browser = Browser.desktop()) {
       Ui.signIn(browser, site, alice);
@@ -120,6 +121,9 @@ class ComposeBrowserTest {
           Ui.LIVE, "the edited post");
       assertEquals(2, browser.driver().findElements(By.cssSelector(".images img")).size(), "the picked and the dropped image");
       browser.assertNoConsoleProblems();
+      // Each write the page made carried an Idempotency-Key of its own, recorded with the write.
+      assertEquals(4, TestDb.count("SELECT COUNT(DISTINCT idem_key) FROM idempotency_keys WHERE scope = ?",
+          "user:" + userId), "the post, its two images and its edit");
     }
   }
 }

@@ -60,7 +60,9 @@ class ImagesTest {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestNode.start();
+    // A member of the run's cluster: acrossTheCluster starts more members on the same database, and a
+    // standalone node beside them would be another cluster taking their events (start-up refuses that).
+    node = TestNode.clustered("http", "persistence", "cache", "bridge", "notification", "stats");
     api = new Api(node.port);
     author = token(api.newUser(unique("painter"), PASSWORD));
     stranger = token(api.newUser(unique("stranger"), PASSWORD));

@@ -110,6 +110,8 @@ class ProcessClusterIT {
       if (a != null) {
         a.close();
       }
+      // The persistence process killed in persistenceKilledUnderLoad left its heartbeat.
+      TestNode.forgetStoppedCluster();
     }
   }
 

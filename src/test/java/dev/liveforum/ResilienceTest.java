@@ -229,6 +229,8 @@ class ResilienceTest {
         assertEquals(201, r.status(), "write " + i + ": " + r);
       }
       assertEquals(200, api.get("/health/ready").status());
+    } finally {
+      TestNode.forgetStoppedCluster();
     }
   }
 

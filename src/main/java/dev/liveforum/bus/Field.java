@@ -22,6 +22,13 @@ public final class Field {
   /** Who asks: set by the HTTP edge from the verified access token, never from the request body. */
   public static final String ACTOR_ID = "actorId";
   public static final String ACTOR_ROLE = "actorRole";
+  /**
+   * A write's Idempotency-Key, set by the HTTP edge: {@code {scope, key, digest}}, whose key it is
+   * ({@code user:<id>}, or {@code guest:<address digest>}) and a digest of the request it came with.
+   */
+  public static final String IDEMPOTENCY = "idempotency";
+  public static final String SCOPE = "scope";
+  public static final String DIGEST = "digest";
 
   public static final String EVENT_ID = "eventId";
   public static final String TYPE = "type";

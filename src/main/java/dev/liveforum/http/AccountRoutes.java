@@ -11,10 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /** /api/auth/* and /api/users/me: the edge of the account aggregate. */
@@ -32,7 +28,7 @@ final class AccountRoutes {
   }
 
   void register(RoutingContext rc) {
-    edge.ask(rc, Address.USER_REGISTER, Edge.body(rc)).onSuccess(user -> {
+    edge.ask(rc, Address.USER_REGISTER, edge.withKey(rc, Edge.body(rc), null)).onSuccess(user -> {
       rc.response().putHeader("Location", "/api/users/" + user.getLong(Field.ID));
       Edge.json(rc, 201, user);
     });
@@ -53,7 +49,7 @@ final class AccountRoutes {
   Future<JsonObject> signIn(RoutingContext rc) {
     JsonObject body = Edge.body(rc);
     String ipKey = "login:ip:" + rc.request().remoteAddress().host();
-    String accountKey = "login:account:" + sha256(body.getString(Field.EMAIL).trim().toLowerCase(Locale.ROOT));
+    String accountKey = "login:account:" + Edge.sha256(body.getString(Field.EMAIL).trim().toLowerCase(Locale.ROOT));
     return limit(rc, Address.RATE_LIMIT_HIT, ipKey, auth.loginLimitPerIp())
         .compose(ok -> limit(rc, Address.RATE_LIMIT_CHECK, accountKey, auth.loginLimitPerAccount()))
         .compose(ok -> edge.askQuietly(rc, Address.USER_LOGIN, body))
@@ -121,14 +117,6 @@ final class AccountRoutes {
   private static final class Limited extends RuntimeException {
     Limited() {
       super("rate limited", null, false, false);
-    }
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.liveforum.bus.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
@@ -14,16 +15,38 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.ValidatedRequest;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 /** What every route handler does with the bus and the response. */
 final class Edge {
+  /** The request header that makes a write safe to repeat (see persistence/IdempotencyKeys). */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
   private final Vertx vertx;
   private final long timeoutMs;
   private final AccessTokens tokens;
+  /**
+   * Digests of requests are keyed with the cluster's shared secret: every node computes the same one, and
+   * a digest stored in the database gives nothing away (a registration's holds its password).
+   */
+  private final Mac requestDigests;
 
-  Edge(Vertx vertx, long timeoutMs, AccessTokens tokens) {
+  Edge(Vertx vertx, long timeoutMs, AccessTokens tokens, String secret) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
     this.tokens = tokens;
+    try {
+      this.requestDigests = Mac.getInstance("HmacSHA256");
+      requestDigests.init(new SecretKeySpec(("idempotency:" + secret).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
+    }
   }
 
   Vertx vertx() {
@@ -96,9 +119,10 @@ final class Edge {
   }
 
   /**
-   * Adds who is asking to a command ({@link Field#ACTOR_ID}, {@link Field#ACTOR_ROLE}). Operations that
-   * require a user were authenticated by the security handler; on public ones a token is optional,
-   * but one that is sent must be valid (a 401 tells the client to refresh it).
+   * Adds who is asking to a command ({@link Field#ACTOR_ID}, {@link Field#ACTOR_ROLE}), and a write's
+   * {@code Idempotency-Key} ({@link #withKey}). Operations that require a user were authenticated by the
+   * security handler; on public ones a token is optional, but one that is sent must be valid (a 401 tells
+   * the client to refresh it).
    */
   Future<JsonObject> withActor(RoutingContext rc, JsonObject command) {
     Future<User> user;
@@ -111,9 +135,41 @@ final class Edge {
     } else {
       user = Future.succeededFuture();
     }
-    return user.map(u -> u == null ? command
-            : command.put(Field.ACTOR_ID, AccessTokens.userId(u)).put(Field.ACTOR_ROLE, AccessTokens.role(u)))
+    return user.map(u -> {
+          Long userId = u == null ? null : AccessTokens.userId(u);
+          withKey(rc, command, userId);
+          return u == null ? command
+              : command.put(Field.ACTOR_ID, userId).put(Field.ACTOR_ROLE, AccessTokens.role(u));
+        })
         .onFailure(rc::fail);
+  }
+
+  /**
+   * Adds a write's {@code Idempotency-Key} header (the contract checked its form) to its command
+   * ({@link Field#IDEMPOTENCY}), scoped to the user who sends it, or for a guest to their address (kept
+   * only as a digest), with a digest of what is asked: the method, the path and the command as it stands,
+   * before who asks is added. Reads, and requests without the header, are left as they are.
+   */
+  JsonObject withKey(RoutingContext rc, JsonObject command, Long userId) {
+    String key = rc.request().getHeader(IDEMPOTENCY_KEY);
+    HttpMethod method = rc.request().method();
+    if (key == null || method == HttpMethod.GET || method == HttpMethod.HEAD) {
+      return command;
+    }
+    String scope = userId != null ? "user:" + userId
+        : "guest:" + sha256(rc.request().remoteAddress().host()).substring(0, 32);
+    String digest = HexFormat.of().formatHex(requestDigests.doFinal(
+        (method.name() + " " + rc.request().uri() + "\n" + command.encode()).getBytes(StandardCharsets.UTF_8)));
+    return command.put(Field.IDEMPOTENCY, new JsonObject()
+        .put(Field.SCOPE, scope).put(Field.KEY, key).put(Field.DIGEST, digest));
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
   }
 
   /** The request body, already validated against the OpenAPI document. */

@@ -38,7 +38,7 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Config config = Config.from(config());
     AccessTokens tokens = new AccessTokens(vertx, config.auth());
-    Edge edge = new Edge(vertx, config.busTimeoutMs(), tokens);
+    Edge edge = new Edge(vertx, config.busTimeoutMs(), tokens, config.auth().jwtSecret());
     AccountRoutes accounts = new AccountRoutes(edge, tokens, config.auth());
     Health health = new Health(vertx);
     Origins origins = new Origins(config.pages(), config.bridge().port());
@@ -55,7 +55,7 @@ public class HttpVerticle extends VerticleBase {
             .addOrigins(config.http().corsOrigins())
             .allowCredentials(true)
             .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
-            .allowedHeaders(Set.of("Authorization", "Content-Type", RequestLog.HEADER))
+            .allowedHeaders(Set.of("Authorization", "Content-Type", RequestLog.HEADER, Edge.IDEMPOTENCY_KEY))
             .exposedHeaders(Set.of(RequestLog.HEADER, "Retry-After", "Location"));
         // Browsers send Origin with their POSTs from the server's own pages too, and the handler refuses
         // every origin it does not list; CORS is about other origins only.

@@ -2,6 +2,8 @@ package dev.liveforum.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -48,6 +50,12 @@ final class Problems {
     rc.response().setStatusCode(status).putHeader("Content-Type", TYPE).end(body.encode());
   }
 
+  /** Whether the request may change something: anything but GET, HEAD and OPTIONS. */
+  private static boolean isWrite(RoutingContext rc) {
+    HttpMethod method = rc.request().method();
+    return method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
+  }
+
   /** People get pages, programs get problem+json: everything under /api, /health and /metrics is for programs. */
   static boolean isApi(String path) {
     return path.startsWith("/api/") || path.equals("/api") || path.startsWith("/health") || path.startsWith("/metrics");
@@ -73,10 +81,16 @@ final class Problems {
   }
 
   /**
-   * A bus failure carries the status to return. No handler, or no reply in time, means the role that
-   * should answer is not running anywhere reachable: 503, quickly, rather than a hang.
+   * A bus failure carries the status to return. No handler means the role that should answer is not
+   * running anywhere reachable: 503, quickly, rather than a hang; nothing was sent, so nothing was done.
+   * No reply in time is the same for a read, but a write may have reached its role and may still
+   * commit: 504, which says so, rather than a 503 that invites a blind retry.
    */
   static void fromBus(RoutingContext rc, ReplyException re) {
+    if (re.failureType() == ReplyFailure.TIMEOUT && isWrite(rc)) {
+      outcomeUnknown(rc, re);
+      return;
+    }
     switch (re.failureType()) {
       case NO_HANDLERS, TIMEOUT -> {
         log.warn("{} {}: {} [request {}]", rc.request().method(), rc.request().path(), re.getMessage(), RequestLog.id(rc));
@@ -90,6 +104,20 @@ final class Problems {
           send(rc, 500, "the server failed to handle this request; it has been logged as request " + RequestLog.id(rc));
         }
       }
+    }
+  }
+
+  /** A write that got no reply in time may still commit: 504, saying so and how to repeat it safely. */
+  private static void outcomeUnknown(RoutingContext rc, ReplyException re) {
+    log.warn("{} {}: {}, outcome unknown [request {}]", rc.request().method(), rc.request().path(),
+        re.getMessage(), RequestLog.id(rc));
+    if (rc.request().getHeader(Edge.IDEMPOTENCY_KEY) != null) {
+      rc.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+      send(rc, 504, "no answer came in time: the change may or may not have been made. Repeat the request with "
+          + "the same Idempotency-Key to get its outcome; it will not be made twice");
+    } else {
+      send(rc, 504, "no answer came in time: the change may or may not have been made. Check before you repeat "
+          + "it (a write that accepts an Idempotency-Key can be repeated safely with one)");
     }
   }
 

@@ -114,6 +114,10 @@ public final class Config {
     return integer(Setting.BUS_TIMEOUT);
   }
 
+  public int idempotencyKeepHours() {
+    return integer(Setting.IDEMPOTENCY_KEEP_HOURS);
+  }
+
   public long viewsFlushIntervalMs() {
     return integer(Setting.VIEWS_FLUSH_INTERVAL);
   }
@@ -229,6 +233,7 @@ public final class Config {
     range(Setting.LOGIN_WINDOW, 1, 86_400);
     range(Setting.BUS_TIMEOUT, 100, 600_000);
     range(Setting.VIEWS_FLUSH_INTERVAL, 10, 3_600_000);
+    range(Setting.IDEMPOTENCY_KEEP_HOURS, 1, 720);
     range(Setting.CLUSTER_PORT, 1, 65535);
     range(Setting.BRIDGE_PORT, 0, 65535);
     range(Setting.BRIDGE_MAX_HANDLERS, 1, 10_000);

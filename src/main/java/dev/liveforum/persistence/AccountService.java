@@ -48,7 +48,7 @@ final class AccountService {
     }
     checkPassword(password, Field.PASSWORD);
     return passwords.hash(password)
-        .compose(hash -> pool.withTransaction(tx -> tx.preparedQuery(AccountSql.INSERT_USER)
+        .compose(hash -> IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(AccountSql.INSERT_USER)
             .execute(Tuple.of(username, email, hash))
             .compose(rows -> userById(tx, rows.property(MySQLClient.LAST_INSERTED_ID)))
             .map(AccountService::publicUser)

@@ -41,7 +41,7 @@ final class BoardService {
     String name = body.getString(Field.NAME).strip();
     String description = body.getString(Field.DESCRIPTION, "").strip();
     checkName(name);
-    return Transactions.run(pool, tx -> tx.preparedQuery(BoardSql.INSERT).execute(Tuple.of(name, description))
+    return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(BoardSql.INSERT).execute(Tuple.of(name, description))
             .compose(r -> tx.preparedQuery(BoardSql.BY_ID).execute(Tuple.of(r.property(MySQLClient.LAST_INSERTED_ID))))
             .map(rows -> json(Rows.first(rows)))
             .compose(board -> Outbox.record(tx, Address.BOARD_CREATED, board).map(board)))
@@ -57,7 +57,7 @@ final class BoardService {
     if (name != null) {
       checkName(name);
     }
-    return Transactions.run(pool, tx -> tx.preparedQuery(BoardSql.UPDATE).execute(Tuple.of(name, description, id))
+    return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(BoardSql.UPDATE).execute(Tuple.of(name, description, id))
             .compose(r -> tx.preparedQuery(BoardSql.BY_ID).execute(Tuple.of(id)))
             .compose(rows -> Rows.one(rows, "board " + id)).map(BoardService::json)
             .compose(board -> Outbox.record(tx, Address.BOARD_UPDATED, board).map(board)))
@@ -69,15 +69,15 @@ final class BoardService {
   Future<JsonObject> delete(JsonObject body) {
     Actor.of(body).requireAdmin("delete boards");
     long id = body.getLong(Field.ID);
-    return Transactions.run(pool, tx -> tx.preparedQuery(BoardSql.LOCK).execute(Tuple.of(id))
+    return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(BoardSql.LOCK).execute(Tuple.of(id))
             .compose(rows -> Rows.one(rows, "board " + id))
             .compose(row -> tx.preparedQuery(BoardSql.HAS_POSTS).execute(Tuple.of(id)))
             .compose(rows -> Rows.first(rows).getBoolean("has_posts")
                 ? Future.failedFuture(Failure.conflict("board " + id + " still has posts; delete or move them first"))
                 : tx.preparedQuery(BoardSql.DELETE).execute(Tuple.of(id)))
-            .compose(r -> Outbox.record(tx, Address.BOARD_DELETED, new JsonObject().put(Field.ID, id))))
+            .compose(r -> Outbox.record(tx, Address.BOARD_DELETED, new JsonObject().put(Field.ID, id)))
+            .map(v -> new JsonObject()))
         .onSuccess(ok -> afterCommit.run())
-        .map(v -> new JsonObject())
         .recover(Database::classify);
   }
 

@@ -108,10 +108,11 @@ final class CommentService {
     Actor actor = Actor.of(body).requireUser();
     String content = checkContent(body.getString(Field.CONTENT));
     return creates.submit(new NewComment(body.getLong(Field.POST_ID), actor.id(), body.getLong(Field.PARENT_ID),
-        content, Markdown.toSafeHtml(content)));
+        content, Markdown.toSafeHtml(content), IdempotencyKeys.Key.of(body)));
   }
 
-  private record NewComment(long postId, long authorId, Long parentId, String content, String html) {}
+  private record NewComment(long postId, long authorId, Long parentId, String content, String html,
+                            IdempotencyKeys.Key key) {}
 
   /** A comment of a batch that passed its checks: where its answer goes, and its parent (null for a root). */
   private record Valid(int index, NewComment comment, Parent parent) {}
@@ -123,11 +124,12 @@ final class CommentService {
    * counter and hot rank move once by the number of its new comments. A comment's event carries the
    * post's count right after it, in the order the comments were inserted.
    */
-  private Future<List<Future<JsonObject>>> createAll(List<NewComment> batch) {
-    return Transactions.run(pool, tx -> Rows.byId(tx, CommentSql.PARENTS, batch.stream().map(NewComment::parentId), "")
-            .compose(parents -> Rows.byId(tx, CommentSql.POSTS, batch.stream().map(NewComment::postId),
-                    Rows.LOCK_IN_ORDER)
-                .compose(posts -> insert(tx, batch, posts, parents))))
+  private Future<List<Future<JsonObject>>> createAll(List<NewComment> all) {
+    return Transactions.run(pool, tx -> IdempotencyKeys.batch(tx, all, NewComment::key, batch ->
+            Rows.byId(tx, CommentSql.PARENTS, batch.stream().map(NewComment::parentId), "")
+                .compose(parents -> Rows.byId(tx, CommentSql.POSTS, batch.stream().map(NewComment::postId),
+                        Rows.LOCK_IN_ORDER)
+                    .compose(posts -> insert(tx, batch, posts, parents)))))
         .onSuccess(outcomes -> {
           if (outcomes.stream().anyMatch(Future::succeeded)) {
             afterCommit.run();
@@ -220,7 +222,7 @@ final class CommentService {
     long id = body.getLong(Field.ID);
     String content = checkContent(body.getString(Field.CONTENT));
     String html = Markdown.toSafeHtml(content);
-    return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "edit this comment")
+    return IdempotencyKeys.run(pool, body, tx -> lockForChange(tx, id, actor, "edit this comment")
             .compose(locked -> tx.preparedQuery(CommentSql.UPDATE).execute(Tuple.of(content, html, id)))
             .compose(r -> tx.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(readerId(actor), id)))
             .map(Rows::first)
@@ -242,7 +244,7 @@ final class CommentService {
   Future<JsonObject> delete(JsonObject body) {
     Actor actor = Actor.of(body).requireUser();
     long id = body.getLong(Field.ID);
-    return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "delete this comment")
+    return IdempotencyKeys.run(pool, body, tx -> lockForChange(tx, id, actor, "delete this comment")
             .compose(locked -> tx.preparedQuery(CommentSql.DELETE).execute(Tuple.of(id))
                 .compose(r -> tx.preparedQuery(CommentSql.POST_COUNT_DOWN).execute(Tuple.of(locked.getLong("post_id"))))
                 .compose(r -> tx.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(readerId(actor), id)))

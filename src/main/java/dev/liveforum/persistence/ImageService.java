@@ -51,7 +51,7 @@ final class ImageService {
         "the file is not a PNG, JPEG, GIF or WebP image (judged by its content, not its name or declared type)"));
     // Hashing 5 MiB takes a few milliseconds (SHA-256 is an intrinsic); not worth a worker hop.
     Buffer sha256 = Buffer.buffer(sha256(bytes));
-    return pool.withTransaction(tx -> tx.preparedQuery(PostSql.LOCK).execute(Tuple.of(postId))
+    return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(PostSql.LOCK).execute(Tuple.of(postId))
             .compose(rows -> Rows.one(rows, "post " + postId))
             .compose(post -> {
               actor.requireAuthorOrAdmin(post.getLong("author_id"), "add images to this post");

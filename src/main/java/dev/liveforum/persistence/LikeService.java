@@ -56,10 +56,10 @@ final class LikeService {
   private Future<JsonObject> change(JsonObject body, boolean like) {
     Actor actor = Actor.of(body).requireUser();
     return changes.submit(new Change(Target.of(body.getString(Field.TARGET_TYPE)), body.getLong(Field.TARGET_ID),
-        actor.id(), like));
+        actor.id(), like, IdempotencyKeys.Key.of(body)));
   }
 
-  private record Change(Target target, long id, long userId, boolean like) {
+  private record Change(Target target, long id, long userId, boolean like, IdempotencyKeys.Key idempotency) {
     Key key() {
       return new Key(target, id, userId);
     }
@@ -68,10 +68,11 @@ final class LikeService {
   /** One user's like of one target. */
   private record Key(Target target, long id, long userId) {}
 
-  private Future<List<Future<JsonObject>>> changeAll(List<Change> batch) {
-    return Transactions.run(pool, tx -> lock(tx, batch, Target.POST)
-            .compose(posts -> lock(tx, batch, Target.COMMENT)
-                .compose(comments -> apply(tx, batch, Map.of(Target.POST, posts, Target.COMMENT, comments)))))
+  private Future<List<Future<JsonObject>>> changeAll(List<Change> all) {
+    return Transactions.run(pool, tx -> IdempotencyKeys.batch(tx, all, Change::idempotency, batch ->
+            lock(tx, batch, Target.POST)
+                .compose(posts -> lock(tx, batch, Target.COMMENT)
+                    .compose(comments -> apply(tx, batch, Map.of(Target.POST, posts, Target.COMMENT, comments))))))
         .onSuccess(outcomes -> {
           if (outcomes.stream().anyMatch(Future::succeeded)) {
             afterCommit.run();

@@ -364,7 +364,7 @@ final class NotificationService {
   Future<JsonObject> read(JsonObject body) {
     Actor actor = Actor.of(body).requireUser();
     long id = body.getLong(Field.ID);
-    return Transactions.run(pool, tx -> tx.preparedQuery(NotificationSql.OWNER).execute(Tuple.of(id))
+    return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(NotificationSql.OWNER).execute(Tuple.of(id))
             .compose(rows -> {
               Row row = Rows.first(rows);
               if (row == null || row.getLong("user_id") != actor.id().longValue()) {
@@ -375,29 +375,32 @@ final class NotificationService {
                       : tx.preparedQuery(NotificationSql.UNREAD_SUBTRACT_ONE).execute(Tuple.of(actor.id()))
                           .compose(counted -> readMark(tx, actor.id(), new JsonArray().add(id), counted(counted)))
                           .map(true));
-            }))
-        .onSuccess(changed -> {
-          if (changed) {
-            afterCommit.run();
-          }
-        })
-        .map(changed -> new JsonObject())
+            })
+            .map(NotificationService::readReply))
+        .onSuccess(this::afterRead)
         .recover(Database::classify);
   }
 
   Future<JsonObject> readAll(JsonObject body) {
     Actor actor = Actor.of(body).requireUser();
-    return Transactions.run(pool, tx -> tx.preparedQuery(NotificationSql.READ_ALL).execute(Tuple.of(actor.id()))
+    return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(NotificationSql.READ_ALL).execute(Tuple.of(actor.id()))
             .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
                 : tx.preparedQuery(NotificationSql.UNREAD_NONE).execute(Tuple.of(actor.id()))
-                    .compose(none -> readMark(tx, actor.id(), null, 0L)).map(true)))
-        .onSuccess(changed -> {
-          if (changed) {
-            afterCommit.run();
-          }
-        })
-        .map(changed -> new JsonObject())
+                    .compose(none -> readMark(tx, actor.id(), null, 0L)).map(true))
+            .map(NotificationService::readReply))
+        .onSuccess(this::afterRead)
         .recover(Database::classify);
+  }
+
+  /** A read's reply (the edge answers 204): whether it marked anything, so that only then the relay is woken. */
+  private static JsonObject readReply(boolean changed) {
+    return new JsonObject().put("changed", changed);
+  }
+
+  private void afterRead(JsonObject reply) {
+    if (reply.getBoolean("changed")) {
+      afterCommit.run();
+    }
   }
 
   /** {@code notification.read}: these ids (null: all) are read now, and the unread count after. */

@@ -23,9 +23,11 @@ public class PersistenceVerticle extends VerticleBase {
   private long hotTimer;
   private long viewPurgeTimer;
   private long channelPurgeTimer;
+  private long keyPurgeTimer;
   /** How often the hot rank of recent posts is recomputed, so that age keeps pulling it down. */
   private static final long HOT_DECAY_MS = 5 * 60_000;
   private static final long VIEW_BATCH_PURGE_MS = 3_600_000;
+  private static final long IDEMPOTENCY_KEY_PURGE_MS = 3_600_000;
 
   @Override
   public Future<?> start() {
@@ -104,6 +106,8 @@ public class PersistenceVerticle extends VerticleBase {
       channelPurgeTimer = channels.startPurging(vertx);
       hotTimer = vertx.setPeriodic(HOT_DECAY_MS, id -> HotRank.decay(pool));
       viewPurgeTimer = vertx.setPeriodic(VIEW_BATCH_PURGE_MS, id -> views.purge());
+      keyPurgeTimer = vertx.setPeriodic(IDEMPOTENCY_KEY_PURGE_MS,
+          id -> IdempotencyKeys.purge(pool, config.idempotencyKeepHours()));
       gate.serve(Address.PERSISTENCE_HEALTH, ignored -> pool.query("SELECT 1").execute()
           .map(rows -> new JsonObject().put("database", "UP")).recover(Database::classify));
       heartbeats = new Heartbeats(vertx, pool, config.cluster().enabled() ? config.cluster().name() : null);
@@ -116,6 +120,7 @@ public class PersistenceVerticle extends VerticleBase {
     vertx.cancelTimer(hotTimer);
     vertx.cancelTimer(viewPurgeTimer);
     vertx.cancelTimer(channelPurgeTimer);
+    vertx.cancelTimer(keyPurgeTimer);
     if (gate != null) {
       gate.stop();
     }

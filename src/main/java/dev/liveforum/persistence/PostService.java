@@ -39,7 +39,7 @@ final class PostService {
     String title = checkTitle(body.getString(Field.TITLE));
     String content = checkContent(body.getString(Field.CONTENT));
     String html = Markdown.toSafeHtml(content);
-    return Transactions.run(pool, tx -> tx.preparedQuery(PostSql.INSERT)
+    return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(PostSql.INSERT)
             .execute(Tuple.of(boardId, actor.id(), title, content, html))
             .map(r -> r.property(MySQLClient.LAST_INSERTED_ID))
             .compose(id -> tx.preparedQuery(PostSql.SET_HOT).execute(Tuple.of(id)).map(id))
@@ -86,7 +86,7 @@ final class PostService {
       throw Failure.badRequest("nothing to change: give a new title or content");
     }
     String html = content == null ? null : Markdown.toSafeHtml(content);
-    return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "edit this post")
+    return IdempotencyKeys.run(pool, body, tx -> lockForChange(tx, id, actor, "edit this post")
             .compose(row -> tx.preparedQuery(PostSql.UPDATE).execute(Tuple.of(title, content, html, id)))
             .compose(r -> read(tx, id, actor))
             .compose(post -> Outbox.record(tx, Address.POST_UPDATED, summary(post)
@@ -101,7 +101,7 @@ final class PostService {
   Future<JsonObject> delete(JsonObject body) {
     Actor actor = Actor.of(body).requireUser();
     long id = body.getLong(Field.ID);
-    return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "delete this post")
+    return IdempotencyKeys.run(pool, body, tx -> lockForChange(tx, id, actor, "delete this post")
             .compose(row -> StatsQueries.beforePostDelete(tx, id).compose(removed -> NotificationService
                 .beforePostDelete(tx, id)
                 .compose(r -> tx.preparedQuery(PostSql.DELETE_COMMENT_LIKES).execute(Tuple.of(id)))
@@ -109,9 +109,9 @@ final class PostService {
                 .compose(r -> tx.preparedQuery(PostSql.DELETE).execute(Tuple.of(id)))
                 .compose(r -> Outbox.record(tx, Address.POST_DELETED, new JsonObject().put(Field.ID, id)
                     .put(Field.BOARD_ID, row.getLong("board_id")).put(Field.AUTHOR_ID, row.getLong("author_id"))
-                    .put(Field.REMOVED, removed))))))
+                    .put(Field.REMOVED, removed))))
+                .map(v -> new JsonObject())))
         .onSuccess(ok -> afterCommit.run())
-        .map(v -> new JsonObject())
         .recover(Database::classify);
   }
 

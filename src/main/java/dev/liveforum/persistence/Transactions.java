@@ -20,6 +20,8 @@ import java.util.function.Supplier;
  * feeder's lease against another feeder marking its batch fed). InnoDB then rolls one of them back at
  * once; that one is simply run again, a few times, before the client is told to retry. Retries are
  * normal under load: they are counted and summed up in one warning a minute at most, not logged each.
+ * A transaction that lost the race to record an Idempotency-Key runs again the same way, and then finds
+ * the winner's reply ({@link IdempotencyKeys}).
  */
 final class Transactions {
   static final int DEADLOCK = 1213;
@@ -52,6 +54,10 @@ final class Transactions {
       if (t instanceof DatabaseException e && e.getErrorCode() == DEADLOCK && n < ATTEMPTS) {
         retried();
         return attempt(work, n + 1);
+      }
+      if (t instanceof IdempotencyKeys.Raced) {
+        return n < ATTEMPTS ? attempt(work, n + 1)
+            : Future.failedFuture(Failure.conflict("a request with this Idempotency-Key is being handled; try again shortly"));
       }
       if (t instanceof DatabaseException e && (e.getErrorCode() == DEADLOCK || e.getErrorCode() == LOCK_WAIT_TIMEOUT)) {
         return Future.failedFuture(Failure.unavailable("too many changes to the same thing at once; try again"));

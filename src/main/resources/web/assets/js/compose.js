@@ -47,6 +47,7 @@ async function upload(postId, item) {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/posts/${postId}/images`);
     xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('Idempotency-Key', session.newKey());
     xhr.upload.addEventListener('progress', e => { if (e.lengthComputable) item.bar.value = Math.round(100 * e.loaded / e.total); });
     xhr.addEventListener('load', () => {
       if (xhr.status === 201) {

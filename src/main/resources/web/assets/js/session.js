@@ -150,6 +150,17 @@ async function parse(res) {
   return (res.headers.get('Content-Type') || '').includes('json') ? JSON.parse(text) : text;
 }
 
+const IDEMPOTENCY_KEY = 'Idempotency-Key';
+const WRITE_RETRIES = 1;
+const UNKNOWN_OUTCOME = 'The server did not answer in time: this may or may not have been saved. Reload the page to see, before you try again.';
+const pause = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+/** A random key for one write (crypto.randomUUID exists only on HTTPS and localhost pages). */
+function newKey() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
+}
+
 export const session = {
   /** On page load: signed in (the cookie) or not. Resolves to the user or null; never rejects. */
   restore() {
@@ -213,6 +224,9 @@ export const session = {
     if (err) throw err;
   },
 
+  /** A new Idempotency-Key, for a write sent without api() (an upload with progress). */
+  newKey,
+
   /** fn(user or null) whenever the user signs in or out, here or in another tab. Returns an unsubscribe. */
   onChange(fn) {
     listeners.add(fn);
@@ -221,12 +235,19 @@ export const session = {
 
   /**
    * fetch for /api: the Authorization header when signed in; `body` sent as JSON (json: false sends it
-   * as it is, e.g. FormData). A 401 refreshes the token once and retries. Resolves to the parsed JSON
-   * (text for other types, null for 204); rejects with an Error carrying .status and .problem.
+   * as it is, e.g. FormData). A 401 refreshes the token once and retries. A write (any method but GET)
+   * carries an Idempotency-Key, new for each call (each thing the user does), the same on its retry:
+   * after a 504 (no answer in time: it may or may not have been made) or a lost connection it is sent
+   * once more, after the server's Retry-After, and the server answers that repeat with the first
+   * outcome rather than making the change twice. Resolves to the parsed JSON (text for other types,
+   * null for 204); rejects with an Error carrying .status and .problem.
    */
   async api(path, { method = 'GET', body, headers = {}, json = true } = {}) {
+    const write = method !== 'GET' && method !== 'HEAD';
+    const key = write ? (headers[IDEMPOTENCY_KEY] ?? newKey()) : null;
     const send = async (fresh) => {
       const h = { Accept: 'application/json', ...headers };
+      if (key) h[IDEMPOTENCY_KEY] = key;
       const token = await session.token({ fresh });
       if (token) h.Authorization = 'Bearer ' + token;
       let payload = body;
@@ -240,9 +261,27 @@ export const session = {
         throw Object.assign(new Error(e.message), { status: 0, problem: null });
       }
     };
-    let res = await send(false);
-    if (res.status === 401 && user) res = await send(true);
-    if (!res.ok) throw await failure(res);
+    const attempt = async () => {
+      const res = await send(false);
+      return res.status === 401 && user ? send(true) : res;
+    };
+    let res;
+    for (let retries = 0; ; retries++) {
+      try {
+        res = await attempt();
+        if (!key || res.status !== 504 || retries === WRITE_RETRIES) break;
+        await pause(1000 * (Number(res.headers.get('Retry-After')) || 1));
+      } catch (e) {
+        if (!key || retries === WRITE_RETRIES) throw e;
+        await pause(1000);
+      }
+    }
+    if (!res.ok) {
+      const err = await failure(res);
+      // The server's words for a 504 are for programs (repeat with the same key); these are for people.
+      if (res.status === 504 && err.problem) err.problem.detail = err.message = UNKNOWN_OUTCOME;
+      throw err;
+    }
     return parse(res);
   },
 };

@@ -52,7 +52,7 @@ public final class Bench {
     try (Target target = options.target() == null
              ? Target.inProcess(cores, options.settings()) : Target.remote(options.target());
          BareServer bare = BareServer.start(cores);
-         LoadGenerator load = new LoadGenerator(options.connections(), options.clientLoops())) {
+         LoadGenerator load = new LoadGenerator(options.connections(), options.clientLoops(), options.idempotencyKeys())) {
       Api api = new Api(target.server.host(), target.server.port());
       Seed seed = Seed.create(api, target.config);
       Scenarios scenarios = new Scenarios(bare.server, target.server, api, seed, new WriteChecks(target.config),

@@ -12,11 +12,11 @@ import java.util.Map;
 
 /** The bench's command line. */
 record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, int connections, URI target,
-                    int clientLoops, Map<Setting, String> settings, boolean help) {
+                    int clientLoops, Map<Setting, String> settings, boolean idempotencyKeys, boolean help) {
 
   static final String USAGE = """
       usage: Bench [--scenarios LIST] [--duration S] [--warmup S] [--connections N] [--client-loops N] [--target URL]
-                   [--set KEY=VALUE]...
+                   [--set KEY=VALUE]... [--idempotency-keys]
 
         --scenarios LIST   comma list of %s (default: all, in that order)
         --duration S       seconds each scenario is measured (default 10)
@@ -27,6 +27,7 @@ record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, 
                            its database settings must be in LIVEFORUM_DB_URL/_USER/_PASSWORD
         --set KEY=VALUE    a setting of the node the bench starts (README "Settings"), e.g. db.poolSize=16;
                            repeatable; not with --target
+        --idempotency-keys every write carries an Idempotency-Key of its own (as the web UI sends them)
       """.formatted(String.join(",", Scenarios.ALL));
 
   static BenchOptions parse(String[] args) {
@@ -37,10 +38,15 @@ record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, 
     int clientLoops = Runtime.getRuntime().availableProcessors();
     URI target = null;
     Map<Setting, String> settings = new LinkedHashMap<>();
+    boolean keys = false;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--help") || option.equals("-h")) {
-        return new BenchOptions(scenarios, Duration.ZERO, Duration.ZERO, 0, null, 0, Map.of(), true);
+        return new BenchOptions(scenarios, Duration.ZERO, Duration.ZERO, 0, null, 0, Map.of(), false, true);
+      }
+      if (option.equals("--idempotency-keys")) {
+        keys = true;
+        continue;
       }
       if (i + 1 == args.length) {
         throw new IllegalArgumentException(option + " needs a value");
@@ -61,7 +67,7 @@ record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, 
       throw new IllegalArgumentException("--set changes the node the bench starts; a --target runs with its own settings");
     }
     return new BenchOptions(scenarios, Duration.ofSeconds(duration), Duration.ofSeconds(warmup), connections, target,
-        clientLoops, Collections.unmodifiableMap(settings), false);
+        clientLoops, Collections.unmodifiableMap(settings), keys, false);
   }
 
   static void setting(String value, Map<Setting, String> settings) {

@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
@@ -16,6 +17,7 @@ import io.vertx.core.net.HostAndPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -31,9 +33,11 @@ final class LoadGenerator implements AutoCloseable {
   private final Vertx vertx;
   private final HttpClientAgent client;
   private final int connections;
+  private final boolean idempotencyKeys;
 
-  LoadGenerator(int connections, int eventLoops) {
+  LoadGenerator(int connections, int eventLoops, boolean idempotencyKeys) {
     this.connections = connections;
+    this.idempotencyKeys = idempotencyKeys;
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
     // No event-loop size for the pool: a connection is made on the event loop of the loop that asks for it.
     this.client = vertx.createHttpClient(
@@ -140,6 +144,9 @@ final class LoadGenerator implements AutoCloseable {
     }
     if (request.body() != null) {
       options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    }
+    if (idempotencyKeys && request.method() != HttpMethod.GET) {
+      options.putHeader("Idempotency-Key", UUID.randomUUID().toString());
     }
     return client.request(options)
         .compose(r -> request.body() == null ? r.send() : r.send(request.body()))

@@ -132,6 +132,31 @@ public final class NodeProcess implements AutoCloseable {
     waitFor(10);
   }
 
+  /**
+   * Stops the JVM where it stands (SIGSTOP), as a long GC pause or a stalled host would: its sockets stay
+   * open and what is sent to it waits in their buffers. {@link #resume()} lets it go on.
+   */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #freeze() frozen} JVM go on (SIGCONT). */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+      assertTrue(exit == 0, "kill -" + name + " " + process.pid() + " exited with " + exit);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot signal " + this.name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling " + this.name, e);
+    }
+  }
+
   /** Asks the JVM to stop (SIGTERM), as an orchestrator does, and returns its exit code. */
   public int stop() {
     process.destroy();

@@ -123,6 +123,15 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Forgets the heartbeats of this run's cluster, once none of its nodes runs. A persistence node that
+   * was killed, or cut off from the database, cannot remove its row, and for a while a standalone node
+   * of a later test would take it for a cluster still using the database and refuse to start.
+   */
+  public static void forgetStoppedCluster() {
+    TestDb.update("DELETE FROM node_heartbeats WHERE cluster_name = ?", TestServices.config().cluster().name());
+  }
+
   @Override
   public void close() {
     node.close().await();
