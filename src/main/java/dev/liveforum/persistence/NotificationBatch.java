@@ -118,7 +118,10 @@ final class NotificationBatch {
         .map(v -> applied);
   }
 
-  /** Indexes of the jobs whose events were not applied before (a repeat within the batch neither), recorded as applied now. */
+  /**
+   * Indexes of the jobs whose events were not applied before (nor earlier in the batch), recorded as
+   * applied now, in event id order.
+   */
   private Future<List<Integer>> newJobs() {
     List<String> ids = jobs.stream().map(Job::eventId).distinct().sorted().toList();
     List<String> params = Rows.padded(ids);
