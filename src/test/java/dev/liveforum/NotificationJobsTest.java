@@ -263,6 +263,110 @@ class NotificationJobsTest {
     assertEquals(20, TestDb.count("SELECT COUNT(*) FROM notifications WHERE post_id = ?", post));
   }
 
+  @Test
+  @DisplayName("jobs applied together give what the rules give one by one: likes of one target grouped, a like"
+      + " unliked and liked again told once, a reply that mentions its parent's author told as a reply")
+  void rulesAcrossOneBatch() {
+    JsonObject alice = api.newUser(unique("alice"), Forum.PASSWORD);
+    JsonObject bob = api.newUser(unique("bob"), Forum.PASSWORD);
+    JsonObject carol = api.newUser(unique("carol"), Forum.PASSWORD);
+    JsonObject dave = api.newUser(unique("dave"), Forum.PASSWORD);
+    JsonObject erin = api.newUser(unique("erin"), Forum.PASSWORD);
+    long post = forum.post(token(alice), board, "Liked in one go", "body").getLong("id");
+    String likePath = "/api/posts/" + post + "/like";
+
+    // An open like group from an earlier job, for the batch to join.
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(erin), null).status());
+    assertEquals(1, apply(likeEvents(post).get(0)).await().getInteger("applied"));
+
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(bob), null).status());
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(carol), null).status());
+    assertEquals(200, api.send(HttpMethod.DELETE, likePath, token(bob), null).status());
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(bob), null).status());
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(dave), null).status());
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(alice), null).status());
+    List<JsonObject> likes = likeEvents(post).subList(1, 7);
+    Api.Response first = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token(bob),
+        new JsonObject().put("content", "a comment"));
+    assertEquals(201, first.status());
+    long parent = first.json().getLong("id");
+    Api.Response second = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token(carol),
+        new JsonObject().put("content", "@" + name(bob) + " and @" + name(dave) + ", see this").put("parentId", parent));
+    assertEquals(201, second.status());
+    long reply = second.json().getLong("id");
+
+    List<JsonObject> sent = new ArrayList<>(likes);
+    sent.add(commentEvent(parent));
+    sent.add(commentEvent(reply));
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    sent.forEach(event -> answers.add(apply(event)));
+    Future.all(answers).await();
+    int[] applied = answers.stream().mapToInt(a -> a.result().getInteger("applied")).toArray();
+    // bob, carol, bob unliking, bob again, dave, alice herself: bob's second like and alice's tell nobody.
+    assertEquals(0, applied[2], "an unlike tells nobody");
+    assertEquals(1, applied[0] + applied[3], "bob's like, unliked and liked again, is told once");
+    assertEquals(List.of(1, 1, 0), List.of(applied[1], applied[4], applied[5]), "carol's, dave's, alice's own");
+    assertEquals(1, applied[6], "bob's comment tells alice");
+    assertEquals(3, applied[7], "carol's reply tells bob (a reply), dave (a mention) and alice (a comment)");
+
+    JsonArray alices = notificationsOf(alice);
+    assertEquals(3, alices.size(), alices.encodePrettily());
+    List<JsonObject> groups = alices.stream().map(n -> (JsonObject) n).filter(n -> n.getString("type").equals("like"))
+        .toList();
+    assertEquals(1, groups.size(), "one like group: " + alices.encodePrettily());
+    assertEquals(3, groups.get(0).getInteger("others"), "erin, bob, carol and dave liked it");
+    assertEquals(2, alices.stream().filter(n -> ((JsonObject) n).getString("type").equals("comment")).count());
+    JsonArray bobs = notificationsOf(bob);
+    assertEquals(1, bobs.size(), bobs.encodePrettily());
+    assertEquals("reply", bobs.getJsonObject(0).getString("type"));
+    assertEquals(reply, bobs.getJsonObject(0).getLong("commentId"));
+    JsonArray daves = notificationsOf(dave);
+    assertEquals(1, daves.size(), daves.encodePrettily());
+    assertEquals("mention", daves.getJsonObject(0).getString("type"));
+    assertEquals(0, notificationsOf(carol).size());
+    assertEquals(0, notificationsOf(erin).size());
+    assertEquals(3, unread(alice));
+    assertEquals(1, unread(bob));
+    assertEquals(3, TestDb.count("SELECT MAX(CAST(JSON_VALUE(payload, '$.data.unread') AS UNSIGNED)) FROM outbox"
+        + " WHERE address = 'event.notification.created' AND JSON_VALUE(payload, '$.data.userId') = ?",
+        alice.getJsonObject("user").getLong("id")), "alice's latest notification.created carries her unread count");
+
+    // The same jobs again (a replay): nothing more.
+    List<Future<JsonObject>> again = new ArrayList<>();
+    sent.forEach(event -> again.add(apply(event)));
+    Future.all(again).await();
+    again.forEach(answer -> assertEquals(0, answer.result().getInteger("applied")));
+    assertEquals(3, notificationsOf(alice).size());
+    assertEquals(3, notificationsOf(alice).stream().map(n -> (JsonObject) n)
+        .filter(n -> n.getString("type").equals("like")).findFirst().orElseThrow().getInteger("others"));
+    assertEquals(3, unread(alice));
+  }
+
+  private static String token(JsonObject login) {
+    return login.getString("accessToken");
+  }
+
+  private static String name(JsonObject login) {
+    return login.getJsonObject("user").getString("username");
+  }
+
+  private JsonArray notificationsOf(JsonObject login) {
+    Api.Response r = api.get("/api/notifications", token(login));
+    assertEquals(200, r.status(), r.toString());
+    return r.json().getJsonArray("items");
+  }
+
+  private long unread(JsonObject login) {
+    return api.get("/api/notifications/unread-count", token(login)).json().getLong("count");
+  }
+
+  /** The post's {@code like.changed} events, oldest first, as their outbox rows hold them. */
+  private static List<JsonObject> likeEvents(long post) {
+    return TestDb.longs("SELECT id FROM outbox WHERE address = 'event.like.changed'"
+            + " AND JSON_VALUE(payload, '$.data.postId') = ? ORDER BY id", post).stream()
+        .map(id -> new JsonObject(TestDb.text("SELECT payload FROM outbox WHERE id = ?", id))).toList();
+  }
+
   /** The comment's {@code comment.created} event, as its outbox row holds it. */
   private static JsonObject commentEvent(long commentId) {
     return new JsonObject(TestDb.text("SELECT payload FROM outbox WHERE address = 'event.comment.created'"
@@ -272,7 +376,7 @@ class NotificationJobsTest {
   /** The event's job, sent to persistence as a notification worker sends it. */
   private Future<JsonObject> apply(JsonObject event) {
     return a.node.vertx().eventBus().<JsonObject>request(Address.NOTIFICATION_APPLY, new JsonObject()
-        .put("eventId", event.getString("eventId")).put("type", "comment.created")
+        .put("eventId", event.getString("eventId")).put("type", event.getString("type"))
         .put("data", event.getJsonObject("data"))).map(Message::body);
   }
 

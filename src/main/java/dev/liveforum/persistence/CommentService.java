@@ -8,10 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -163,14 +161,9 @@ final class CommentService {
     Map<Long, Valid> byId = new HashMap<>();
     return Rows.insertAll(tx, CommentSql.INSERT, CommentSql.ROW, rows)
         .compose(inserted -> {
-          // A statement's rows get consecutive ids from its LAST_INSERT_ID (the first of them), as MariaDB
-          // and MySQL number the rows of one multi-row insert; checked below against the rows read back.
-          int k = 0;
-          for (RowSet<Row> r : inserted) {
-            long first = r.property(MySQLClient.LAST_INSERTED_ID);
-            for (int i = 0; i < r.rowCount(); i++) {
-              byId.put(first + i, valid.get(k++));
-            }
+          List<Long> insertedIds = Rows.insertedIds(inserted); // checked below against the rows read back
+          for (int k = 0; k < insertedIds.size(); k++) {
+            byId.put(insertedIds.get(k), valid.get(k));
           }
           List<Long> ids = Rows.padded(new ArrayList<>(byId.keySet()));
           List<Object> params = new ArrayList<>(ids.size() + 1);

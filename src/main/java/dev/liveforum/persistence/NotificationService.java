@@ -15,8 +15,10 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import dev.liveforum.persistence.NotificationBatch.Candidate;
+import dev.liveforum.persistence.NotificationBatch.Job;
+
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,13 +40,12 @@ final class NotificationService {
   private static final int MAX_MENTIONS = 10;
   private static final Pattern MENTION_PATTERN = Pattern.compile("(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_])");
 
-  /** Someone to tell, and what: {@code once} names what they are told about at most once (null: no such rule). */
-  private record Candidate(long userId, String type, Long commentId, String targetType, Long targetId, String once) {}
-
   private final Pool pool;
   private final Cursors cursors;
   private final Runnable afterCommit;
   private final int groupWindowSeconds;
+  /** Runs of a batch that raced another transaction for an event or a once-rule, at most. */
+  private static final int RACED_ATTEMPTS = 3;
   private final GroupCommit<Job, Integer> applies = new GroupCommit<>(this::applyAll);
 
   NotificationService(Pool pool, Cursors cursors, Runnable afterCommit, int groupWindowSeconds) {
@@ -80,9 +81,6 @@ final class NotificationService {
     }
   }
 
-  /** A job whose fields were read: its event, who acted, on which post, and whom the rules name. */
-  private record Job(String eventId, String type, JsonObject data, long actor, long postId, List<Candidate> candidates) {}
-
   private Future<List<Future<Integer>>> applyAll(List<Job> batch) {
     return inOneTransaction(batch).recover(failure -> {
       if (batch.size() == 1) {
@@ -103,68 +101,30 @@ final class NotificationService {
   }
 
   /**
-   * Applies the jobs in one transaction, post by post in id order (the order comment writers lock posts
-   * in, so the two never wait for each other in a cycle), each post's jobs in their own order, and marks
-   * their events done in it: each job's count of notifications created or joined.
+   * Applies the jobs in one transaction ({@link NotificationBatch}) and marks their events done in it:
+   * each job's count of notifications created or joined. A batch that raced another transaction for an
+   * event or a once-rule runs again, in a new transaction that sees what the other committed.
    */
   private Future<List<Future<Integer>>> inOneTransaction(List<Job> jobs) {
-    int[] applied = new int[jobs.size()];
-    List<Integer> order = new ArrayList<>(jobs.size());
-    for (int i = 0; i < jobs.size(); i++) {
-      order.add(i);
-    }
-    order.sort(java.util.Comparator.comparingLong(i -> jobs.get(i).postId())); // stable: keeps each post's order
-    return Transactions.run(pool, tx -> {
-          java.util.Arrays.fill(applied, 0); // a deadlock runs the transaction again from the start
-          Future<Void> chain = Future.succeededFuture();
-          for (int index : order) {
-            chain = chain.compose(v -> applyIn(tx, jobs.get(index)).map(n -> {
-              applied[index] = n;
-              return null;
-            }));
-          }
-          // Done with the notifications they made: the outbox no longer feeds these events again.
-          return chain.compose(v -> NotificationFeed.markDone(tx, jobs.stream().map(Job::eventId).distinct().toList()));
-        })
-        .onSuccess(v -> {
+    return inOneTransaction(jobs, 1);
+  }
+
+  private Future<List<Future<Integer>>> inOneTransaction(List<Job> jobs, int attempt) {
+    return Transactions.run(pool, tx -> NotificationBatch.apply(tx, jobs, groupWindowSeconds))
+        .onSuccess(applied -> {
           if (java.util.Arrays.stream(applied).anyMatch(n -> n > 0)) {
             afterCommit.run();
           }
         })
-        .map(v -> {
+        .map(applied -> {
           List<Future<Integer>> out = new ArrayList<>(jobs.size());
           for (int n : applied) {
             out.add(Future.succeededFuture(n));
           }
           return out;
         })
-        .recover(Database::classify);
-  }
-
-  /** One job's rows, in the transaction {@code tx}: how many notifications it created or joined. */
-  private Future<Integer> applyIn(SqlClient tx, Job job) {
-    int[] applied = {0};
-    return tx.preparedQuery(NotificationSql.JOB_ONCE).execute(Tuple.of(job.eventId()))
-        .compose(first -> first.rowCount() == 0 ? Future.succeededFuture()
-            : tx.preparedQuery(NotificationSql.POST_EXISTS).execute(Tuple.of(job.postId())).compose(post -> {
-              if (post.size() == 0) {
-                return Future.succeededFuture(); // the post is gone, and with it what there was to tell
-              }
-              return mentioned(tx, job.type(), job.data()).compose(mentions -> {
-                Future<Void> chain = Future.succeededFuture();
-                for (Candidate c : withMentions(job.candidates(), mentions, job.type(), job.data())) {
-                  if (c.userId() != job.actor()) {
-                    chain = chain.compose(v -> tell(tx, c, job.actor(), job.postId(), job.data())
-                        .map(told -> {
-                          applied[0] += told ? 1 : 0;
-                          return null;
-                        }));
-                  }
-                }
-                return chain;
-              });
-            }))
-        .map(v -> applied[0]);
+        .recover(failure -> failure instanceof NotificationBatch.Raced && attempt < RACED_ATTEMPTS
+            ? inOneTransaction(jobs, attempt + 1) : Database.classify(failure));
   }
 
   /**
@@ -197,8 +157,9 @@ final class NotificationService {
     return out;
   }
 
-  private static List<Candidate> withMentions(List<Candidate> candidates, List<Long> mentioned, String type,
-                                              JsonObject data) {
+  /** The rule candidates, then the users mentioned that no rule named (first rule wins per user). */
+  static List<Candidate> withMentions(List<Candidate> candidates, List<Long> mentioned, String type,
+                                     JsonObject data) {
     Map<Long, Candidate> byUser = new LinkedHashMap<>();
     for (Candidate c : candidates) {
       byUser.putIfAbsent(c.userId(), c);
@@ -212,25 +173,7 @@ final class NotificationService {
     return new ArrayList<>(byUser.values());
   }
 
-  /** Ids of the users @mentioned in the event's text (at most ten names are looked at). */
-  private static Future<List<Long>> mentioned(SqlClient tx, String type, JsonObject data) {
-    if (type.equals(Address.LIKE_CHANGED)) {
-      return Future.succeededFuture(List.of());
-    }
-    Set<String> names = mentions(data.getString(Field.CONTENT, "") + " "
-        + (type.startsWith("post.") ? data.getString(Field.TITLE, "") : ""));
-    if (names.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    String marks = String.join(", ", Collections.nCopies(names.size(), "?"));
-    return tx.preparedQuery(String.format(NotificationSql.USERS_NAMED, marks)).execute(Tuple.wrap(new ArrayList<>(names)))
-        .map(rows -> {
-          List<Long> ids = new ArrayList<>();
-          rows.forEach(r -> ids.add(r.getLong("id")));
-          return ids;
-        });
-  }
-
+  /** The names @mentioned in {@code text}: at most ten are looked at. */
   static Set<String> mentions(String text) {
     Set<String> names = new LinkedHashSet<>();
     Matcher m = MENTION_PATTERN.matcher(text);
@@ -238,62 +181,6 @@ final class NotificationService {
       names.add(m.group(1));
     }
     return names;
-  }
-
-  /** Creates (or, for a like, joins) the candidate's notification; false when a once-rule says it was told already. */
-  private Future<Boolean> tell(SqlClient tx, Candidate c, long actor, long postId, JsonObject data) {
-    Future<Boolean> fresh = c.once() == null ? Future.succeededFuture(true)
-        : tx.preparedQuery(NotificationSql.ONCE).execute(Tuple.of(c.userId(), c.once())).map(r -> r.rowCount() == 1);
-    return fresh.compose(go -> {
-      if (!go) {
-        return Future.succeededFuture(false);
-      }
-      // A new notification adds one to its owner's unread count; joining an unread like group does not.
-      Future<Told> told = c.type().equals(LIKE)
-          ? tx.preparedQuery(NotificationSql.LIKE_GROUP)
-              .execute(Tuple.of(c.userId(), c.targetType(), c.targetId(), groupWindowSeconds))
-              .compose(rows -> {
-                Row group = Rows.first(rows);
-                return group == null ? insert(tx, c, actor, postId, data)
-                    : tx.preparedQuery(NotificationSql.JOIN_GROUP).execute(Tuple.of(actor, group.getLong("id")))
-                        .compose(r -> unread(tx, c.userId()))
-                        .map(count -> new Told(group.getLong("id"), count));
-              })
-          : commentGone(tx, c).compose(gone -> gone ? Future.succeededFuture(null) : insert(tx, c, actor, postId, data));
-      return told.compose(t -> t == null ? Future.succeededFuture(false)
-          : announce(tx, t, c.userId()).map(true));
-    });
-  }
-
-  /** A comment deleted before its job ran (with its post, cascading) leaves nothing to point at. */
-  private static Future<Boolean> commentGone(SqlClient tx, Candidate c) {
-    return c.commentId() == null ? Future.succeededFuture(false)
-        : tx.preparedQuery(NotificationSql.COMMENT_EXISTS).execute(Tuple.of(c.commentId())).map(r -> r.size() == 0);
-  }
-
-  /** A notification made and counted: its id and its owner's unread count with it. */
-  private record Told(long id, long unread) {}
-
-  private static Future<Told> insert(SqlClient tx, Candidate c, long actor, long postId, JsonObject data) {
-    String excerpt = data.getString("excerpt", data.getString(Field.TITLE, ""));
-    if (excerpt.length() > 300) {
-      excerpt = excerpt.substring(0, 300);
-    }
-    return tx.preparedQuery(NotificationSql.INSERT).execute(Tuple.of(c.userId(), c.type(), actor, postId,
-            c.commentId(), c.targetType(), c.targetId(), excerpt))
-        .compose(r -> {
-          long id = r.property(MySQLClient.LAST_INSERTED_ID);
-          return tx.preparedQuery(NotificationSql.UNREAD_ADD).execute(Tuple.of(c.userId()))
-              .map(counted -> new Told(id, counted(counted)));
-        });
-  }
-
-  /** Records {@code notification.created} with the notification as its owner lists it and their unread count. */
-  private static Future<Void> announce(SqlClient tx, Told told, long owner) {
-    return tx.preparedQuery(NotificationSql.BY_ID).execute(Tuple.of(told.id()))
-        .compose(rows -> Outbox.record(tx, Address.NOTIFICATION_CREATED,
-            new JsonObject().put(Field.USER_ID, owner).put(Field.UNREAD, told.unread())
-                .put("notification", json(Rows.first(rows)))));
   }
 
   /**

@@ -44,41 +44,67 @@ interface NotificationSql {
   String RELEASE_ALL = "UPDATE outbox FORCE INDEX (ix_outbox_notify) SET notify_lease = NULL"
       + " WHERE notified_at IS NULL AND notify_lease > UTC_TIMESTAMP(3)";
 
-  String JOB_ONCE = "INSERT IGNORE INTO notification_jobs (event_id, applied_at) VALUES (?, UTC_TIMESTAMP(3))";
-  String ONCE = "INSERT IGNORE INTO notification_once (user_id, once_key) VALUES (?, ?)";
+  /** Followed by {@code IN (…)}: which of some events were applied before. */
+  String JOBS_SEEN = "SELECT event_id FROM notification_jobs WHERE event_id";
+  /** Followed by {@link #JOB_ROW} per event: applied now (each event is applied once). */
+  String JOBS_ADD = "INSERT IGNORE INTO notification_jobs (event_id, applied_at) VALUES";
+  String JOB_ROW = "(?, UTC_TIMESTAMP(3))";
   /**
-   * Not a locking read: the post's row is locked for update by every like and comment batch on it, and a
-   * shared lock held here for the rest of a job's transaction made those batches and the notification
-   * transactions wait for each other. A post deleted meanwhile is still noticed: a new notification's
-   * foreign key waits for the delete and fails, and a joined group's row is locked by the update before
-   * the delete counts it.
+   * Followed by {@link #ONCE_ONE} per rule, joined with OR (ranges of the primary key): which of some
+   * things users are told about at most once they were told about.
    */
-  String POST_EXISTS = "SELECT id FROM posts WHERE id = ?";
-  String COMMENT_EXISTS = "SELECT id FROM comments WHERE id = ? LOCK IN SHARE MODE";
-  String USERS_NAMED = "SELECT id FROM users WHERE username IN (%s)";
-  String INSERT = "INSERT INTO notifications (user_id, type, actor_id, post_id, comment_id, target_type, target_id,"
-      + " excerpt, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))";
-  /** An unread like notification of the same target, recent enough to join. */
-  String LIKE_GROUP = "SELECT id FROM notifications WHERE user_id = ? AND type = 'like' AND target_type = ?"
-      + " AND target_id = ? AND read_at IS NULL AND updated_at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND"
-      + " ORDER BY id DESC LIMIT 1 FOR UPDATE";
-  String JOIN_GROUP = "UPDATE notifications SET actor_id = ?, actor_count = actor_count + 1,"
-      + " updated_at = UTC_TIMESTAMP(3) WHERE id = ?";
+  String ONCE_SEEN = "SELECT user_id, once_key FROM notification_once WHERE ";
+  String ONCE_ONE = "(user_id = ? AND once_key = ?)";
+  String ONCE_ADD = "INSERT IGNORE INTO notification_once (user_id, once_key) VALUES";
+  String ONCE_ROW = "(?, ?)";
+  /** Followed by {@code IN (…)}: the posts of some jobs that are still there (not a locking read: see NotificationBatch). */
+  String POSTS = "SELECT id FROM posts WHERE id";
+  /** Followed by {@code IN (…)}: the comments of some tells that are still there. */
+  String COMMENTS = "SELECT id FROM comments WHERE id";
+  /** Followed by {@code IN (…)} of names: the users of some @mentions (the collation ignores case). */
+  String USERS_NAMED = "SELECT id, username FROM users WHERE username";
+  /**
+   * Followed by {@link #ROW} per notification. actor_count is more than 1 for a like group that a batch
+   * made and joined at once.
+   */
+  String INSERT = "INSERT INTO notifications (user_id, type, actor_id, actor_count, post_id, comment_id, target_type,"
+      + " target_id, excerpt, created_at, updated_at) VALUES";
+  String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))";
+  /**
+   * Unread like notifications recent enough to join, for a window of {@code ?} seconds: followed by
+   * {@link #LIKE_GROUP_ONE} per recipient and target, joined with OR, then {@code ) FOR UPDATE}. The
+   * index is named: on a small table EXPLAIN chose ix_notifications_user, which would read and lock
+   * every notification of each recipient rather than the groups' own ranges.
+   */
+  String LIKE_GROUPS = "SELECT id, user_id, target_type, target_id FROM notifications FORCE INDEX (ix_notifications_group)"
+      + " WHERE updated_at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND AND (";
+  String LIKE_GROUP_ONE = "(user_id = ? AND type = 'like' AND target_type = ? AND target_id = ? AND read_at IS NULL)";
+  /**
+   * Joins like groups: {@code WHEN ? THEN ?} (id, latest actor) per group, {@link #JOIN_COUNT}, {@code WHEN ? THEN ?}
+   * (id, actors added) per group, {@link #JOIN_REST}, then {@code IN (…)} of their ids.
+   */
+  String JOIN_ACTOR = "UPDATE notifications SET actor_id = CASE id";
+  String JOIN_COUNT = " END, actor_count = actor_count + CASE id";
+  String JOIN_REST = " END, updated_at = UTC_TIMESTAMP(3) WHERE id";
 
   String COLUMNS = "SELECT n.id, n.user_id, n.type, n.actor_id, u.username AS actor_name, n.actor_count, n.post_id,"
       + " p.title AS post_title, n.comment_id, n.target_type, n.target_id, n.excerpt, n.created_at, n.updated_at,"
       + " n.read_at FROM notifications n JOIN users u ON u.id = n.actor_id JOIN posts p ON p.id = n.post_id";
-  String BY_ID = COLUMNS + " WHERE n.id = ?";
+  /** Followed by {@code IN (…)}. */
+  String BY_IDS = COLUMNS + " WHERE n.id";
   String LIST = COLUMNS + " WHERE n.user_id = ? AND n.id < ? ORDER BY n.id DESC LIMIT ?";
   String LIST_UNREAD = COLUMNS + " WHERE n.user_id = ? AND n.read_at IS NULL AND n.id < ? ORDER BY n.id DESC LIMIT ?";
   /** A user's unread count (no row: none). */
   String UNREAD_COUNT = "SELECT unread AS n FROM notification_counts WHERE user_id = ?";
   /**
-   * One more unread notification for user {@code ?}. The new count comes back as the statement's insert
-   * id (LAST_INSERT_ID(expr)), so counting costs no second statement.
+   * Adds to users' unread counts: followed by {@link #UNREAD_ROW} (user, how many more) per user in user
+   * order, then {@link #UNREAD_ADD_END}.
    */
-  String UNREAD_ADD = "INSERT INTO notification_counts (user_id, unread) VALUES (?, LAST_INSERT_ID(1))"
-      + " ON DUPLICATE KEY UPDATE unread = LAST_INSERT_ID(unread + 1)";
+  String UNREAD_ADD_ALL = "INSERT INTO notification_counts (user_id, unread) VALUES ";
+  String UNREAD_ROW = "(?, ?)";
+  String UNREAD_ADD_END = " ON DUPLICATE KEY UPDATE unread = unread + VALUES(unread)";
+  /** Followed by {@code IN (…)}: users' unread counts. */
+  String UNREAD_OF = "SELECT user_id, unread FROM notification_counts WHERE user_id";
   /** One unread notification fewer for user {@code ?}; the new count comes back as the insert id. */
   String UNREAD_SUBTRACT_ONE = "UPDATE notification_counts SET unread = LAST_INSERT_ID(GREATEST(unread, 1) - 1)"
       + " WHERE user_id = ?";

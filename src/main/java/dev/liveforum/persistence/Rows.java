@@ -5,6 +5,7 @@ import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -101,6 +102,22 @@ final class Rows {
       }));
     }
     return chain.map(results);
+  }
+
+  /**
+   * The ids of the rows {@link #insertAll} inserted, in the order of its rows: a statement's rows get
+   * consecutive ids from its LAST_INSERT_ID (the first of them), as MariaDB and MySQL number the rows
+   * of one multi-row insert. Callers check them against the rows read back.
+   */
+  static List<Long> insertedIds(List<RowSet<Row>> results) {
+    List<Long> ids = new ArrayList<>();
+    for (RowSet<Row> r : results) {
+      long first = r.property(MySQLClient.LAST_INSERTED_ID);
+      for (int i = 0; i < r.rowCount(); i++) {
+        ids.add(first + i);
+      }
+    }
+    return ids;
   }
 
   /** At most how many bytes {@code rows} take as parameters (four per character, as utf8mb4 may). */
