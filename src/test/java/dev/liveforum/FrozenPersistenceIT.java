@@ -76,6 +76,9 @@ class FrozenPersistenceIT {
       if (a != null) {
         a.close();
       }
+      // The persistence process, killed, left its heartbeat: a standalone node of a later test would take
+      // it for this cluster still running.
+      TestNode.forgetStoppedCluster();
     }
   }
 
