@@ -175,17 +175,20 @@ class ResilienceTest {
   }
 
   @Test
-  @DisplayName("a cache node that lost its Redis steps back: the cluster's requests go to the cache node that has Redis, and it serves again once Redis is back")
+  @DisplayName("cache and stats roles that lost their Redis step back: the cluster's requests go to the node that has Redis, and they serve again once Redis is back")
   void cacheNodeStepsBack() throws Exception {
     DevServices.EmbeddedRedis[] lost = {DevServices.startRedis()};
     int lostPort = lost[0].port();
     Config config = TestServices.config().with(Setting.LOGIN_LIMIT_ACCOUNT, 3)
         .with(Setting.REDIS_KEY_PREFIX, "lf-test-" + TestServices.RUN_ID + "-gate:");
     try (TestNode a = TestNode.clustered(config, "http", "persistence", "cache");
-         TestNode b = TestNode.clustered(config.with(Setting.REDIS_URL, "redis://127.0.0.1:" + lostPort), "cache")) {
+         TestNode b = TestNode.clustered(config.with(Setting.REDIS_URL, "redis://127.0.0.1:" + lostPort),
+             "cache", "stats")) {
       assertEquals("serving", role(b, Address.CACHE_HEALTH));
+      assertEquals("serving", role(b, Address.STATS_TODAY));
       lost[0].close();
       awaitRole(b, Address.CACHE_HEALTH, "stepped back");
+      awaitRole(b, Address.STATS_TODAY, "stepped back");
 
       // Every failed login is counted by A's cache role: none goes to B's and is lost there.
       Api api = new Api(a.port);
@@ -201,6 +204,7 @@ class ResilienceTest {
 
       lost[0] = DevServices.startRedis(lostPort);
       awaitRole(b, Address.CACHE_HEALTH, "serving");
+      awaitRole(b, Address.STATS_TODAY, "serving");
     } finally {
       lost[0].close();
     }
@@ -234,14 +238,21 @@ class ResilienceTest {
     }
   }
 
-  /** Whether {@code node}'s own role behind {@code health} serves its commands: asked on that node only. */
-  private static String role(TestNode node, String health) {
+  /**
+   * Whether {@code node}'s own role behind {@code address} serves its commands, asked on that node only:
+   * any answer (a refusal of the empty command too) means it does; none registered, that it stepped back.
+   */
+  private static String role(TestNode node, String address) {
     try {
-      node.node.vertx().eventBus().request(health, new JsonObject(),
+      node.node.vertx().eventBus().request(address, new JsonObject(),
           new DeliveryOptions().setLocalOnly(true).setSendTimeout(2000)).await();
       return "serving";
     } catch (ReplyException e) {
-      return e.failureType() == ReplyFailure.NO_HANDLERS ? "stepped back" : "failing: " + e.getMessage();
+      return switch (e.failureType()) {
+        case NO_HANDLERS -> "stepped back";
+        case RECIPIENT_FAILURE -> e.failureCode() == 503 ? "failing: " + e.getMessage() : "serving";
+        default -> "failing: " + e.getMessage();
+      };
     }
   }
 

@@ -3,15 +3,18 @@ package dev.liveforum.stats;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Bus;
 import dev.liveforum.bus.Endpoints;
+import dev.liveforum.bus.StoreGate;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -24,7 +27,10 @@ public class StatsVerticle extends VerticleBase {
   private static final long RUNNING_MS = 60_000;
 
   private Redis client;
+  private StoreGate gate;
   private LiveFigures live;
+  /** Redis answers a PING in well under a millisecond, even busy. */
+  private static final long REDIS_PROBE_TIMEOUT_MS = 1000;
   private long retryTimer;
   private boolean caughtUp;
   private long runningSaidAt;
@@ -40,10 +46,13 @@ public class StatsVerticle extends VerticleBase {
         config.busTimeoutMs());
     Statistics statistics = new Statistics(store, rebuilds, persistence.apply(Address.PERSISTENCE_STATS_SUMMARY));
     Endpoints endpoints = new Endpoints(vertx);
-    endpoints.serve(Address.STATS_DAILY, statistics::daily);
-    endpoints.serve(Address.STATS_SUMMARY, statistics::summary);
-    endpoints.serve(Address.STATS_REBUILD, statistics::rebuild);
-    endpoints.serve(Address.STATS_TODAY, statistics::todayFor);
+    // Served only while Redis answers: a stats node that lost it steps back (see StoreGate).
+    RedisAPI redis = RedisAPI.api(client);
+    gate = new StoreGate(vertx, "stats", () -> redis.ping(List.of()), REDIS_PROBE_TIMEOUT_MS);
+    gate.serve(Address.STATS_DAILY, statistics::daily);
+    gate.serve(Address.STATS_SUMMARY, statistics::summary);
+    gate.serve(Address.STATS_REBUILD, statistics::rebuild);
+    gate.serve(Address.STATS_TODAY, statistics::todayFor);
 
     live = new LiveFigures(vertx, store, statistics::today);
     live.start();
@@ -56,7 +65,7 @@ public class StatsVerticle extends VerticleBase {
       catchUp(counting);
     });
     // Once every event from now on is counted here, the days nobody counted can be marked.
-    return endpoints.ready().onSuccess(all -> catchUp(counting));
+    return Future.all(endpoints.ready(), gate.start()).onSuccess(all -> catchUp(counting));
   }
 
   /** Until it has worked once (Redis may be down at start), then to keep saying that a stats node runs. */
@@ -76,6 +85,7 @@ public class StatsVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(retryTimer);
+    gate.stop();
     live.stop();
     client.close();
     return Future.succeededFuture();
