@@ -38,6 +38,8 @@ final class Session {
   /** The only address a client may send to: {@code post.<id>.typing}. */
   private static final Pattern TYPING = Pattern.compile("(post\\.[1-9][0-9]{0,17})\\.typing");
   private static final int MAX_ADDRESS_LENGTH = 64;
+  private static final String EXPIRED = "the access token of this private channel expired: send a fresh one in"
+      + " headers.Authorization (e.g. on a ping) before it expires, or register again with one";
 
   record Identity(Long userId, String username, String role, String sessionId, long expiresAtMs) {
     static final Identity GUEST = new Identity(null, null, null, null, Long.MAX_VALUE);
@@ -210,6 +212,11 @@ final class Session {
             : who.userId() == null ? address + " is private: sign in as its user" : address + " belongs to another user");
         return Future.succeededFuture();
       }
+      if (channel.isPrivate() && who.expiresAtMs() <= System.currentTimeMillis()) {
+        // Within the verifier's leeway for clock skew, but this bridge would end it at once.
+        refuse(address, "token_expired", EXPIRED);
+        return Future.succeededFuture();
+      }
       if (closed || !channels.add(address)) {
         return Future.succeededFuture();
       }
@@ -317,8 +324,7 @@ final class Session {
         long now = System.currentTimeMillis();
         for (Map.Entry<String, Identity> grant : List.copyOf(grants.entrySet())) {
           if (grant.getValue().expiresAtMs() <= now) {
-            end(grant.getKey(), "token_expired", "the access token this channel was registered with expired: send"
-                + " a fresh one in headers.Authorization (e.g. on a ping) before it expires, or register again");
+            end(grant.getKey(), "token_expired", EXPIRED);
           }
         }
         scheduleExpiry();
