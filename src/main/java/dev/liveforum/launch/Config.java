@@ -46,7 +46,16 @@ public final class Config {
   }
 
   public record Auth(String jwtSecret, int accessTtlSeconds, int refreshTtlDays, int bcryptCost,
-                     int loginLimitPerIp, int loginLimitPerAccount, int loginWindowSeconds) {}
+                     int loginLimitPerIp, int loginLimitPerAccount, int loginWindowSeconds) {
+    /** Empty only where nothing set it (the launcher fills it in for {@code dev}): an empty key signs for anyone. */
+    @Override
+    public String jwtSecret() {
+      if (jwtSecret.isEmpty()) {
+        throw new ConfigException("Missing setting " + Setting.JWT_SECRET.named() + ": a random secret of at least 32 bytes");
+      }
+      return jwtSecret;
+    }
+  }
 
   public record Bridge(String host, int port, List<String> origins, int maxHandlersPerSocket, int maxFrameBytes,
       int messagesPerSecond, int pingTimeoutSeconds, int typingIntervalMs, int presenceIntervalMs) {}
@@ -169,13 +178,8 @@ public final class Config {
     return !string(Setting.JWT_SECRET).isEmpty();
   }
 
-  /** The signing secret; empty only where nothing set it (the launcher fills it in for {@code dev}). */
   public Auth auth() {
-    String secret = string(Setting.JWT_SECRET);
-    if (secret.isEmpty()) {
-      throw new ConfigException("Missing setting " + Setting.JWT_SECRET.named() + ": a random secret of at least 32 bytes");
-    }
-    return new Auth(secret, integer(Setting.ACCESS_TTL),
+    return new Auth(string(Setting.JWT_SECRET), integer(Setting.ACCESS_TTL),
         integer(Setting.REFRESH_TTL), integer(Setting.BCRYPT_COST), integer(Setting.LOGIN_LIMIT_IP),
         integer(Setting.LOGIN_LIMIT_ACCOUNT), integer(Setting.LOGIN_WINDOW));
   }
