@@ -29,8 +29,12 @@ public final class Main {
           System.getenv());
       if (config.production()) {
         config.requireProduction();
-      } else if (config.db().url().isEmpty() || config.redis().url().isEmpty()) {
-        config = DevServicesSetup.prepare(config, Path.of(config.devDataDir(), "mariadb"), true, "liveforum");
+      } else {
+        config.refusePublishedSecret();
+        config = DevServicesSetup.secret(config, Path.of(config.devDataDir(), "jwt-secret"));
+        if (config.db().url().isEmpty() || config.redis().url().isEmpty()) {
+          config = DevServicesSetup.prepare(config, Path.of(config.devDataDir(), "mariadb"), true, "liveforum");
+        }
       }
       if (args.length > 0) {
         System.exit(command(config, args));

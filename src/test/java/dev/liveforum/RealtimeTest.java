@@ -413,7 +413,7 @@ class RealtimeTest {
   }
 
   private String expiredTokenFor(long userId) {
-    var tokens = new dev.liveforum.auth.AccessTokens(a.node.vertx(), a.config.auth());
+    var tokens = new dev.liveforum.auth.AccessTokens(a.node.vertx(), a.config.auth(), a.config.busTimeoutMs());
     return tokens.generateToken(new JsonObject().put("typ", "access").put("sid", "s").put("role", "user")
             .put("username", "alice").put("sub", String.valueOf(userId))
             .put("exp", System.currentTimeMillis() / 1000 - 3600).put("iat", System.currentTimeMillis() / 1000 - 7200),

@@ -74,6 +74,16 @@ class StartupRefusalIT {
   }
 
   @Test
+  @DisplayName("in dev with a real database and Redis, the signing secret published in the source: one line naming jwt.secret")
+  void publishedSecretOnRealData() {
+    Map<String, String> env = NodeProcess.production(Config.PUBLISHED_DEV_SECRET);
+    env.put(Setting.PROFILE.env(), "dev");
+    assertEquals("The development JWT secret published in LiveForum's source may not sign tokens for a real database"
+        + " or Redis: set jwt.secret (LIVEFORUM_JWT_SECRET) to a random secret of at least 32 bytes, or leave it empty"
+        + " for one kept in dev.dataDir (LIVEFORUM_DEV_DATA_DIR)", refusal("published-secret", env).alone());
+  }
+
+  @Test
   @DisplayName("in dev, a Redis it cannot reach is a warning: the node starts and serves, degraded")
   void unreachableRedisInDevelopment() {
     Map<String, String> env = NodeProcess.production(SECRET);

@@ -1,5 +1,7 @@
 package dev.liveforum.auth;
 
+import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Bus;
 import dev.liveforum.bus.Field;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
@@ -15,7 +17,9 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 /**
  * Short-lived HS256 access tokens. Each carries {@code typ: access}, so no other token signed with
  * the same secret (whatever its {@code typ}) is ever accepted as one, and {@code sid}, the session
- * (refresh-token family) it was issued for.
+ * (refresh-token family) it was issued for. A token is accepted only while its session is signed in
+ * (persistence is asked: a signed token of an account that does not exist, or of a session that logged
+ * out, is refused), and carries the account's current role, not the one it was issued with.
  */
 public final class AccessTokens implements JWTAuth {
   static final String TYP = "typ";
@@ -23,10 +27,14 @@ public final class AccessTokens implements JWTAuth {
   static final String SESSION = "sid";
   private static final String CLAIMS = "accessToken";
 
+  private final Vertx vertx;
   private final JWTAuth jwt;
   private final int ttlSeconds;
+  private final long busTimeoutMs;
 
-  public AccessTokens(Vertx vertx, Config.Auth auth) {
+  public AccessTokens(Vertx vertx, Config.Auth auth, long busTimeoutMs) {
+    this.vertx = vertx;
+    this.busTimeoutMs = busTimeoutMs;
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(auth.jwtSecret()))
         .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setLeeway(5)));
@@ -58,14 +66,27 @@ public final class AccessTokens implements JWTAuth {
     return jwt.generateToken(claims);
   }
 
-  /** Verifies signature and expiry, then insists on an access token with a subject and an expiry. */
+  /**
+   * Verifies signature and expiry, insists on an access token with a subject, an expiry and a session, then
+   * on that session being signed in. A failure to ask (no persistence reachable) fails with the bus's
+   * {@link io.vertx.core.eventbus.ReplyException}, which the edge answers 503, not 401.
+   */
   @Override
   public Future<User> authenticate(Credentials credentials) {
     return jwt.authenticate(credentials).compose(user -> {
       JsonObject claims = user.attributes().getJsonObject(CLAIMS, new JsonObject());
       boolean access = ACCESS.equals(claims.getValue(TYP)) && claims.getValue("exp") instanceof Number
-          && claims.getValue("sub") instanceof String sub && sub.matches("[1-9][0-9]{0,18}");
-      return access ? Future.succeededFuture(user) : Future.failedFuture("not an access token");
+          && claims.getValue("sub") instanceof String sub && sub.matches("[1-9][0-9]{0,18}")
+          && claims.getValue(SESSION) instanceof String sid && !sid.isEmpty();
+      if (!access) {
+        return Future.failedFuture("not an access token");
+      }
+      JsonObject session = new JsonObject().put(Field.USER_ID, userId(user)).put(Field.SESSION_ID, sessionId(user));
+      return Bus.request(vertx, Address.SESSION_CHECK, session, null, busTimeoutMs)
+          .map(live -> {
+            claims.put(Field.ROLE, live.getString(Field.ROLE));
+            return user;
+          });
     });
   }
 
@@ -79,6 +100,11 @@ public final class AccessTokens implements JWTAuth {
 
   public static String username(User user) {
     return user.attributes().getJsonObject(CLAIMS).getString(Field.USERNAME);
+  }
+
+  /** When the token expires, in milliseconds since the epoch. */
+  public static long expiresAtMs(User user) {
+    return user.attributes().getJsonObject(CLAIMS).getLong("exp") * 1000;
   }
 
   public static String role(User user) {

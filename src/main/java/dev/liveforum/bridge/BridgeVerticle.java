@@ -36,7 +36,7 @@ public class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     Config config = Config.from(config());
     Config.Bridge bridge = config.bridge();
-    AccessTokens tokens = new AccessTokens(vertx, config.auth());
+    AccessTokens tokens = new AccessTokens(vertx, config.auth(), config.busTimeoutMs());
     hub = new Hub(vertx, config.busTimeoutMs());
     Endpoints endpoints = new Endpoints(vertx);
     hub.start(endpoints);
@@ -59,7 +59,7 @@ public class BridgeVerticle extends VerticleBase {
     });
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
             .setRegisterWriteHandler(false))
-        .socketHandler(socket -> new Session(socket, hub, tokens, bridge).start()));
+        .socketHandler(socket -> new Session(vertx, socket, hub, tokens, bridge).start()));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(bridge.host())
         .setPort(bridge.port())

@@ -67,6 +67,11 @@ final class Hub {
       statsPushes++;
       deliverEphemeral(Channel.STATS, "stats", msg.body());
     }));
+    consumers.add(endpoints.<JsonObject>listen(Address.SESSIONS_ENDED, msg -> {
+      for (Session session : new ArrayList<>(sessions)) {
+        session.sessionsEnded(msg.body());
+      }
+    }));
     consumers.add(endpoints.<JsonObject>listen(Address.BRIDGE_TYPING, msg -> {
       String channel = msg.body().getString(Field.CHANNEL);
       deliverEphemeral(channel, "typing", new JsonObject()

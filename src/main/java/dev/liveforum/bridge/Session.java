@@ -1,9 +1,12 @@
 package dev.liveforum.bridge;
 
 import dev.liveforum.auth.AccessTokens;
+import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Channel;
+import dev.liveforum.bus.Field;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +15,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -24,14 +28,21 @@ import java.util.regex.Pattern;
  * ever reaches the event bus as it was sent. Refusals are {@code {type:"err", body:<code>, failureType:<code>,
  * message}}
  * frames; an oversized frame or a flood closes the socket after its error frame.
+ *
+ * <p>A private channel ({@code user.<id>}, {@code stats}) is held with the token it was registered with: it
+ * ends ({@code token_expired}) when that token expires, unless a fresh token of the same user came on the
+ * socket first (any frame's {@code headers.Authorization}; a {@code ping} carrying one is the way to send it
+ * alone), and at once ({@code session_ended}) when the token's session is signed out.
  */
 final class Session {
   /** The only address a client may send to: {@code post.<id>.typing}. */
   private static final Pattern TYPING = Pattern.compile("(post\\.[1-9][0-9]{0,17})\\.typing");
   private static final int MAX_ADDRESS_LENGTH = 64;
+  private static final String EXPIRED = "the access token of this private channel expired: send a fresh one in"
+      + " headers.Authorization (e.g. on a ping) before it expires, or register again with one";
 
-  record Identity(Long userId, String username, String role) {
-    static final Identity GUEST = new Identity(null, null, null);
+  record Identity(Long userId, String username, String role, String sessionId, long expiresAtMs) {
+    static final Identity GUEST = new Identity(null, null, null, null, Long.MAX_VALUE);
   }
 
   private final SockJSSocket socket;
@@ -40,13 +51,18 @@ final class Session {
   private final Config.Bridge limits;
   private final Set<String> channels = new HashSet<>();
   private final Map<String, Long> lastTyping = new HashMap<>();
+  /** The private channels watched, each with the identity (token) it is held with. */
+  private final Map<String, Identity> grants = new HashMap<>();
+  private final Vertx vertx;
+  private long expiryTimer = -1;
   private Future<?> queue = Future.succeededFuture();
   private double allowance;
   private long refilledAt;
   long lastSeen;
   private boolean closed;
 
-  Session(SockJSSocket socket, Hub hub, AccessTokens tokens, Config.Bridge limits) {
+  Session(Vertx vertx, SockJSSocket socket, Hub hub, AccessTokens tokens, Config.Bridge limits) {
+    this.vertx = vertx;
     this.socket = socket;
     this.hub = hub;
     this.tokens = tokens;
@@ -109,6 +125,7 @@ final class Session {
   private void onClosed() {
     if (!closed) {
       closed = true;
+      vertx.cancelTimer(expiryTimer);
       hub.closed(this);
     }
   }
@@ -150,7 +167,8 @@ final class Session {
       return Future.succeededFuture();
     }
     if (type.equals("ping")) {
-      return Future.succeededFuture();
+      return msg.getValue("headers") == null ? Future.succeededFuture()
+          : identify(null, msg.getValue("headers")).otherwiseEmpty();
     }
     if (!(msg.getValue("address") instanceof String address) || address.isEmpty()) {
       refuse(null, "missing_address", "a " + type + " frame needs an address");
@@ -164,6 +182,7 @@ final class Session {
       case "register" -> register(address, msg.getValue("headers"));
       case "unregister" -> {
         if (channels.remove(address)) {
+          grants.remove(address);
           hub.unsubscribe(this, address);
         }
         yield Future.succeededFuture();
@@ -193,8 +212,17 @@ final class Session {
             : who.userId() == null ? address + " is private: sign in as its user" : address + " belongs to another user");
         return Future.succeededFuture();
       }
+      if (channel.isPrivate() && who.expiresAtMs() <= System.currentTimeMillis()) {
+        // Within the verifier's leeway for clock skew, but this bridge would end it at once.
+        refuse(address, "token_expired", EXPIRED);
+        return Future.succeededFuture();
+      }
       if (closed || !channels.add(address)) {
         return Future.succeededFuture();
+      }
+      if (channel.isPrivate()) {
+        grants.put(address, who);
+        scheduleExpiry();
       }
       return hub.subscribe(this, channel, who);
     });
@@ -245,11 +273,72 @@ final class Session {
       return Future.failedFuture("refused");
     }
     return tokens.authenticate(new TokenCredentials(bearer.substring(7).trim()))
-        .map(user -> new Identity(AccessTokens.userId(user), AccessTokens.username(user), AccessTokens.role(user)))
+        .map(user -> renew(new Identity(AccessTokens.userId(user), AccessTokens.username(user), AccessTokens.role(user),
+            AccessTokens.sessionId(user), AccessTokens.expiresAtMs(user))))
         .recover(t -> {
           refuse(address, "invalid_token", "the access token is expired or invalid: refresh it and retry");
           return Future.failedFuture(t);
         });
+  }
+
+  /**
+   * A fresh token of a user holds that user's private channels on: until it expires, and with its session
+   * and current role (a user no longer admin loses {@code stats}).
+   */
+  private Identity renew(Identity who) {
+    for (Map.Entry<String, Identity> grant : List.copyOf(grants.entrySet())) {
+      if (who.userId().equals(grant.getValue().userId()) && who.expiresAtMs() >= grant.getValue().expiresAtMs()) {
+        if (Channel.parse(grant.getKey()).readableBy(who.userId(), who.role())) {
+          grants.put(grant.getKey(), who);
+        } else {
+          end(grant.getKey(), "access_denied", "stats is for admins");
+        }
+      }
+    }
+    scheduleExpiry();
+    return who;
+  }
+
+  /** Ends the private channels held with {@code sessions} that ended ({@link Address#SESSIONS_ENDED}). */
+  void sessionsEnded(JsonObject ended) {
+    Long userId = ended.getLong(Field.USER_ID);
+    String sessionId = ended.getString(Field.SESSION_ID);
+    String kept = ended.getString(Field.KEPT_SESSION_ID);
+    for (Map.Entry<String, Identity> grant : List.copyOf(grants.entrySet())) {
+      Identity who = grant.getValue();
+      if (who.userId().equals(userId) && (sessionId != null ? sessionId.equals(who.sessionId())
+          : !who.sessionId().equals(kept))) {
+        end(grant.getKey(), "session_ended", "this session was signed out (logout or password change): sign in"
+            + " again and register anew");
+      }
+    }
+  }
+
+  private void scheduleExpiry() {
+    vertx.cancelTimer(expiryTimer);
+    expiryTimer = -1;
+    long first = grants.values().stream().mapToLong(Identity::expiresAtMs).min().orElse(Long.MAX_VALUE);
+    if (first != Long.MAX_VALUE && !closed) {
+      expiryTimer = vertx.setTimer(Math.max(1, first - System.currentTimeMillis()), id -> {
+        expiryTimer = -1;
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, Identity> grant : List.copyOf(grants.entrySet())) {
+          if (grant.getValue().expiresAtMs() <= now) {
+            end(grant.getKey(), "token_expired", EXPIRED);
+          }
+        }
+        scheduleExpiry();
+      });
+    }
+  }
+
+  /** Stops delivering a channel to this socket and says why. */
+  private void end(String address, String code, String message) {
+    grants.remove(address);
+    if (channels.remove(address)) {
+      hub.unsubscribe(this, address);
+    }
+    refuse(address, code, message);
   }
 
   private void refuse(String address, String code, String message) {

@@ -10,6 +10,17 @@ public final class Address {
   public static final String USER_UPDATE = "persistence.user.update";
   public static final String TOKEN_REFRESH = "persistence.token.refresh";
   public static final String TOKEN_REVOKE = "persistence.token.revoke";
+  /**
+   * Whether an access token's session ({@link Field#USER_ID}, {@link Field#SESSION_ID}) is still signed in:
+   * replies the account's current {@link Field#ROLE}, or fails 401.
+   */
+  public static final String SESSION_CHECK = "persistence.session.check";
+  /**
+   * Published when sessions end (logout, password change): {@link Field#USER_ID} and either the ended
+   * {@link Field#SESSION_ID} or {@link Field#KEPT_SESSION_ID}, the one session of the user that goes on.
+   * Every bridge ends the private subscriptions held with them.
+   */
+  public static final String SESSIONS_ENDED = "auth.sessions.ended";
   public static final String PERSISTENCE_HEALTH = "persistence.health";
 
   // boards

@@ -18,6 +18,7 @@ public final class Field {
   public static final String USER = "user";
   public static final String REFRESH_TOKEN = "refreshToken";
   public static final String SESSION_ID = "sessionId";
+  public static final String KEPT_SESSION_ID = "keptSessionId";
 
   /** Who asks: set by the HTTP edge from the verified access token, never from the request body. */
   public static final String ACTOR_ID = "actorId";

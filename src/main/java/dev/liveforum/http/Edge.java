@@ -131,7 +131,7 @@ final class Edge {
       user = Future.succeededFuture(rc.user());
     } else if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       user = tokens.authenticate(new TokenCredentials(header.substring(7).trim()))
-          .recover(t -> Future.failedFuture(new HttpException(401)));
+          .recover(t -> Future.failedFuture(new HttpException(401, t)));
     } else {
       user = Future.succeededFuture();
     }

@@ -37,7 +37,7 @@ public class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Config config = Config.from(config());
-    AccessTokens tokens = new AccessTokens(vertx, config.auth());
+    AccessTokens tokens = new AccessTokens(vertx, config.auth(), config.busTimeoutMs());
     Edge edge = new Edge(vertx, config.busTimeoutMs(), tokens, config.auth().jwtSecret());
     AccountRoutes accounts = new AccountRoutes(edge, tokens, config.auth());
     Health health = new Health(vertx);

@@ -67,6 +67,10 @@ final class Problems {
     int status = rc.statusCode();
     if (failure instanceof ReplyException re) {
       fromBus(rc, re);
+    } else if (failure instanceof HttpException he && he.getCause() instanceof ReplyException re
+        && re.failureCode() != 401) {
+      // A token that could not be checked (persistence unreachable) is not a token refused.
+      fromBus(rc, re);
     } else if (failure instanceof HttpException he) {
       send(rc, he.getStatusCode(), detail(he.getStatusCode(), he.getCause() instanceof ValidatorException v
           ? invalid(v) : he.getPayload()));

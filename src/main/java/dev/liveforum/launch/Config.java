@@ -18,10 +18,13 @@ import java.util.Map;
  */
 public final class Config {
 
-  /** Development-only signing secret: {@code prod} refuses to start with it. */
   /** The verticle roles a node can run. */
   public static final List<String> ROLES = List.of("http", "persistence", "cache", "bridge", "notification", "stats");
-  static final String DEV_JWT_SECRET = "liveforum-development-secret-do-not-use-in-production";
+  /**
+   * The signing secret earlier versions used in {@code dev}, published in their source: anyone can sign
+   * tokens with it, so no node starts with it on a real database or Redis, nor in {@code prod}.
+   */
+  public static final String PUBLISHED_DEV_SECRET = "liveforum-development-secret-do-not-use-in-production";
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int uploadLimitBytes,
                      List<String> corsOrigins) {}
@@ -43,7 +46,16 @@ public final class Config {
   }
 
   public record Auth(String jwtSecret, int accessTtlSeconds, int refreshTtlDays, int bcryptCost,
-                     int loginLimitPerIp, int loginLimitPerAccount, int loginWindowSeconds) {}
+                     int loginLimitPerIp, int loginLimitPerAccount, int loginWindowSeconds) {
+    /** Empty only where nothing set it (the launcher fills it in for {@code dev}): an empty key signs for anyone. */
+    @Override
+    public String jwtSecret() {
+      if (jwtSecret.isEmpty()) {
+        throw new ConfigException("Missing setting " + Setting.JWT_SECRET.named() + ": a random secret of at least 32 bytes");
+      }
+      return jwtSecret;
+    }
+  }
 
   public record Bridge(String host, int port, List<String> origins, int maxHandlersPerSocket, int maxFrameBytes,
       int messagesPerSecond, int pingTimeoutSeconds, int typingIntervalMs, int presenceIntervalMs) {}
@@ -127,7 +139,7 @@ public final class Config {
   }
 
   public Http http() {
-    return new Http(string(Setting.HTTP_HOST), integer(Setting.HTTP_PORT), integer(Setting.HTTP_INSTANCES),
+    return new Http(host(Setting.HTTP_HOST), integer(Setting.HTTP_PORT), integer(Setting.HTTP_INSTANCES),
         integer(Setting.HTTP_BODY_LIMIT), integer(Setting.HTTP_UPLOAD_LIMIT), list(Setting.HTTP_CORS_ORIGINS));
   }
 
@@ -136,7 +148,7 @@ public final class Config {
   }
 
   public Bridge bridge() {
-    return new Bridge(string(Setting.BRIDGE_HOST), integer(Setting.BRIDGE_PORT), list(Setting.BRIDGE_ORIGINS),
+    return new Bridge(host(Setting.BRIDGE_HOST), integer(Setting.BRIDGE_PORT), list(Setting.BRIDGE_ORIGINS),
         integer(Setting.BRIDGE_MAX_HANDLERS), integer(Setting.BRIDGE_MAX_FRAME), integer(Setting.BRIDGE_MESSAGE_RATE),
         integer(Setting.BRIDGE_PING_TIMEOUT), integer(Setting.BRIDGE_TYPING_INTERVAL),
         integer(Setting.BRIDGE_PRESENCE_INTERVAL));
@@ -160,9 +172,18 @@ public final class Config {
     return new Redis(string(Setting.REDIS_URL), string(Setting.REDIS_KEY_PREFIX));
   }
 
+  /** An address to bind: as set, else loopback in {@code dev}, every interface in {@code prod}. */
+  private String host(Setting s) {
+    String host = string(s);
+    return !host.isEmpty() ? host : production() ? "0.0.0.0" : "127.0.0.1";
+  }
+
+  public boolean jwtSecretSet() {
+    return !string(Setting.JWT_SECRET).isEmpty();
+  }
+
   public Auth auth() {
-    String secret = string(Setting.JWT_SECRET);
-    return new Auth(secret.isEmpty() ? DEV_JWT_SECRET : secret, integer(Setting.ACCESS_TTL),
+    return new Auth(string(Setting.JWT_SECRET), integer(Setting.ACCESS_TTL),
         integer(Setting.REFRESH_TTL), integer(Setting.BCRYPT_COST), integer(Setting.LOGIN_LIMIT_IP),
         integer(Setting.LOGIN_LIMIT_ACCOUNT), integer(Setting.LOGIN_WINDOW));
   }
@@ -184,8 +205,21 @@ public final class Config {
       throw missing(Setting.REDIS_URL, "the Redis URL, e.g. redis://cache.example:6379");
     }
     String secret = string(Setting.JWT_SECRET);
-    if (secret.isEmpty() || secret.equals(DEV_JWT_SECRET)) {
+    if (secret.isEmpty() || secret.equals(PUBLISHED_DEV_SECRET)) {
       throw missing(Setting.JWT_SECRET, "a random secret of at least 32 bytes");
+    }
+  }
+
+  /**
+   * {@code dev} on a real database or Redis (set, not embedded) is reachable data: the secret published in
+   * the source may not sign its tokens.
+   */
+  public void refusePublishedSecret() {
+    boolean real = !string(Setting.DB_URL).isEmpty() || !string(Setting.REDIS_URL).isEmpty();
+    if (real && string(Setting.JWT_SECRET).equals(PUBLISHED_DEV_SECRET)) {
+      throw new ConfigException("The development JWT secret published in LiveForum's source may not sign tokens for"
+          + " a real database or Redis: set " + Setting.JWT_SECRET.named() + " to a random secret of at least 32"
+          + " bytes, or leave it empty for one kept in " + Setting.DEV_DATA_DIR.named());
     }
   }
 

@@ -3,7 +3,13 @@ package dev.liveforum.launch;
 import dev.liveforum.devservices.DevServices;
 import dev.liveforum.persistence.Database;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 
 /**
  * Fills in what a development run or a test run left unconfigured: an embedded MariaDB and an embedded
@@ -11,6 +17,26 @@ import java.nio.file.Path;
  */
 public final class DevServicesSetup {
   private DevServicesSetup() {}
+
+  /**
+   * A development run without {@code jwt.secret} signs with a random secret of its own, made on the first
+   * run and kept in {@code file} (readable by its owner only), so sign-ins outlive a restart.
+   */
+  public static Config secret(Config config, Path file) throws IOException {
+    if (config.jwtSecretSet()) {
+      return config;
+    }
+    if (!Files.exists(file)) {
+      byte[] bytes = new byte[32];
+      new SecureRandom().nextBytes(bytes);
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Path fresh = Files.createTempFile(file.toAbsolutePath().getParent(), "jwt-secret", ".tmp");
+      Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rw-------"));
+      Files.writeString(fresh, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+      Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+    return config.with(Setting.JWT_SECRET, Files.readString(file).trim());
+  }
 
   /**
    * @param dataDir    where the embedded MariaDB keeps its files

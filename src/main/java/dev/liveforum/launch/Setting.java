@@ -14,7 +14,8 @@ public enum Setting {
       "`dev` starts embedded MariaDB/Redis when none is configured; `prod` never does and requires every connection setting"),
   ROLES("roles", Type.LIST, "http,persistence,cache,bridge,notification,stats",
       "verticle roles this node runs (comma list of `http`, `persistence`, `cache`, `bridge`, `notification`, `stats`)"),
-  HTTP_HOST("http.host", Type.STRING, "0.0.0.0", "address the HTTP server binds"),
+  HTTP_HOST("http.host", Type.STRING, "",
+      "address the HTTP server binds; empty: `127.0.0.1` in `dev` (reachable from this machine only), `0.0.0.0` in `prod`"),
   HTTP_PORT("http.port", Type.INT, "8080", "HTTP port"),
   HTTP_INSTANCES("http.instances", Type.INT, "2", "HTTP verticle instances (event loops serving HTTP)"),
   HTTP_BODY_LIMIT("http.bodyLimitBytes", Type.INT, "65536", "largest accepted request body; larger gets 413"),
@@ -26,7 +27,8 @@ public enum Setting {
       "the forum's public address for canonical and Open Graph links (e.g. `https://forum.example`); empty uses the request's own"),
   PAGES_BRIDGE_URLS("pages.bridgeUrls", Type.LIST, "",
       "SockJS addresses of the realtime bridge the pages connect to, tried in turn (comma list, e.g. `https://forum.example/eventbus`); empty: the page's host on `bridge.port`"),
-  BRIDGE_HOST("bridge.host", Type.STRING, "0.0.0.0", "address the realtime bridge (SockJS and raw WebSocket) binds"),
+  BRIDGE_HOST("bridge.host", Type.STRING, "",
+      "address the realtime bridge (SockJS and raw WebSocket) binds; empty: `127.0.0.1` in `dev`, `0.0.0.0` in `prod`"),
   BRIDGE_PORT("bridge.port", Type.INT, "8081", "realtime bridge port: `/eventbus` (SockJS) and `/eventbus/websocket`"),
   BRIDGE_ORIGINS("bridge.origins", Type.LIST, "",
       "page origins allowed to open the bridge (comma list); empty allows pages served from the bridge's own host name"),
@@ -63,7 +65,7 @@ public enum Setting {
       "Redis as `redis://[:password@]host:port[/db]`; empty in `dev` starts embedded Redis"),
   REDIS_KEY_PREFIX("redis.keyPrefix", Type.STRING, "lf:", "prefix of every Redis key LiveForum writes"),
   JWT_SECRET("jwt.secret", Type.SECRET, "",
-      "HS256 signing secret, at least 32 bytes; required in `prod` (`dev` uses a fixed development secret)"),
+      "HS256 signing secret, at least 32 bytes; required in `prod`; empty in `dev`: a random one made on the first run and kept in `dev.dataDir`"),
   ACCESS_TTL("auth.accessTtlSeconds", Type.INT, "900", "lifetime of an access token"),
   REFRESH_TTL("auth.refreshTtlDays", Type.INT, "30", "lifetime of a refresh token"),
   BCRYPT_COST("auth.bcryptCost", Type.INT, "12", "bcrypt work factor (4–31)"),
@@ -84,7 +86,7 @@ public enum Setting {
       "where to find other members (comma list of `host` or `host:port`)"),
   CLUSTER_CONFIG("cluster.configFile", Type.STRING, "cluster.xml",
       "Hazelcast XML file; the copy inside the jar is used when the file does not exist"),
-  DEV_DATA_DIR("dev.dataDir", Type.STRING, "data", "where `dev` keeps the embedded MariaDB's data between runs");
+  DEV_DATA_DIR("dev.dataDir", Type.STRING, "data", "where `dev` keeps the embedded MariaDB's data and its JWT secret (`jwt-secret`) between runs");
 
   public enum Type { STRING, SECRET, INT, BOOL, LIST }
 

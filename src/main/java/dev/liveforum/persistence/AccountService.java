@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -30,12 +31,16 @@ final class AccountService {
   private final Passwords passwords;
   private final int refreshTtlDays;
   private final Runnable afterCommit;
+  private final Consumer<JsonObject> sessionsEnded;
 
-  AccountService(Pool pool, Passwords passwords, int refreshTtlDays, Runnable afterCommit) {
+  /** @param sessionsEnded told after commit which sessions ended (see {@link Address#SESSIONS_ENDED}) */
+  AccountService(Pool pool, Passwords passwords, int refreshTtlDays, Runnable afterCommit,
+                 Consumer<JsonObject> sessionsEnded) {
     this.pool = pool;
     this.passwords = passwords;
     this.refreshTtlDays = refreshTtlDays;
     this.afterCommit = afterCommit;
+    this.sessionsEnded = sessionsEnded;
   }
 
   Future<JsonObject> register(JsonObject body) {
@@ -116,10 +121,33 @@ final class AccountService {
     return pool.withTransaction(conn -> conn.preparedQuery(AccountSql.FAMILY_BY_HASH).execute(Tuple.of(hash))
             .compose(rows -> {
               Row row = Rows.first(rows);
-              return row == null ? Future.succeededFuture()
-                  : conn.preparedQuery(AccountSql.REVOKE_FAMILY).execute(Tuple.of(row.getString("family_id")));
+              return row == null ? Future.<JsonObject>succeededFuture()
+                  : conn.preparedQuery(AccountSql.REVOKE_FAMILY).execute(Tuple.of(row.getString("family_id")))
+                  .map(r -> new JsonObject().put(Field.USER_ID, row.getLong("user_id"))
+                      .put(Field.SESSION_ID, row.getString("family_id")));
             }))
+        .onSuccess(ended -> {
+          if (ended != null) {
+            sessionsEnded.accept(ended);
+          }
+        })
         .map(v -> new JsonObject())
+        .recover(Database::classify);
+  }
+
+  /** The role of the account whose access token names this session, while the session is signed in. */
+  Future<JsonObject> checkSession(JsonObject body) {
+    Long userId = body.getLong(Field.USER_ID);
+    String sessionId = body.getString(Field.SESSION_ID);
+    if (userId == null || sessionId == null) {
+      throw Failure.badRequest("userId and sessionId are required");
+    }
+    return pool.preparedQuery(AccountSql.LIVE_SESSION_ROLE).execute(Tuple.of(sessionId, userId))
+        .compose(rows -> {
+          Row row = Rows.first(rows);
+          return row == null ? Future.<JsonObject>failedFuture(Failure.unauthorized("this session has ended; sign in again"))
+              : Future.succeededFuture(new JsonObject().put(Field.ROLE, row.getString("role")));
+        })
         .recover(Database::classify);
   }
 
@@ -157,6 +185,12 @@ final class AccountService {
                 .compose(r -> conn.preparedQuery(AccountSql.REVOKE_OTHER_FAMILIES)
                     .execute(Tuple.of(userId, body.getString(Field.SESSION_ID, "")))))
             .compose(v -> userById(conn, userId))))
+        .onSuccess(ok -> {
+          if (password != null) {
+            sessionsEnded.accept(new JsonObject().put(Field.USER_ID, userId)
+                .put(Field.KEPT_SESSION_ID, body.getString(Field.SESSION_ID, "")));
+          }
+        })
         .map(AccountService::me)
         .recover(t -> Database.isDuplicate(t, "uq_users_username")
             ? Future.failedFuture(Failure.conflict("username '" + username + "' is already taken"))

@@ -25,5 +25,10 @@ interface AccountSql {
   String REVOKE_OTHER_FAMILIES =
       "UPDATE refresh_tokens SET revoked_at = UTC_TIMESTAMP(3)"
           + " WHERE user_id = ? AND family_id <> ? AND revoked_at IS NULL";
-  String FAMILY_BY_HASH = "SELECT family_id FROM refresh_tokens WHERE token_hash = ?";
+  String FAMILY_BY_HASH = "SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = ?";
+  /** A session is live while one of its tokens is neither revoked nor expired (ix_refresh_tokens_family). */
+  String LIVE_SESSION_ROLE =
+      "SELECT u.role FROM refresh_tokens t JOIN users u ON u.id = t.user_id"
+          + " WHERE t.family_id = ? AND t.user_id = ? AND t.revoked_at IS NULL AND t.expires_at > UTC_TIMESTAMP(3)"
+          + " LIMIT 1";
 }

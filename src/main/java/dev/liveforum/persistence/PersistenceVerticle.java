@@ -42,13 +42,15 @@ public class PersistenceVerticle extends VerticleBase {
       relay = new OutboxRelay(vertx, pool);
       relay.start(1000);
       AccountService accounts = new AccountService(pool, new Passwords(bcryptWorkers, config.auth().bcryptCost()),
-          config.auth().refreshTtlDays(), relay::kick);
+          config.auth().refreshTtlDays(), relay::kick,
+          ended -> vertx.eventBus().publish(Address.SESSIONS_ENDED, ended));
       gate.serve(Address.USER_REGISTER, accounts::register);
       gate.serve(Address.USER_LOGIN, accounts::login);
       gate.serve(Address.USER_GET, accounts::get);
       gate.serve(Address.USER_UPDATE, accounts::update);
       gate.serve(Address.TOKEN_REFRESH, accounts::refresh);
       gate.serve(Address.TOKEN_REVOKE, accounts::revoke);
+      gate.serve(Address.SESSION_CHECK, accounts::checkSession);
       Cursors cursors = new Cursors(config.auth().jwtSecret());
       BoardService boards = new BoardService(pool, relay::kick);
       gate.serve(Address.BOARD_LIST, boards::list);

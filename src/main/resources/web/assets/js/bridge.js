@@ -16,6 +16,7 @@ const CATCH_UP_TRIES = 4; // a catch-up failing this often (503, network) is giv
 
 // Not numbered, not kept: presence and typing carry the channel's current seq only as a hint.
 const EPHEMERAL = new Set(['presence', 'typing', 'stats']);
+const RENEW = new Set(['invalid_token', 'token_expired', 'session_ended']);
 // Channels with a backlog to catch up from (`stats` has none).
 const NUMBERED = /^(post|board|user)\.[1-9][0-9]*$/;
 const PRIVATE = /^user\./;
@@ -39,6 +40,7 @@ export class Bridge {
   #attempt = 0; // failed connections since the last open one
   #retryTimer = 0;
   #pingTimer = 0;
+  #sentToken = null; // the last Authorization this socket was sent: the server holds private channels by it
   #closed = false;
   #watches = new Map(); // channel -> Watch
   #wake = () => this.#wakeUp();
@@ -134,7 +136,8 @@ export class Bridge {
       this.#open = true;
       this.#attempt = 0;
       this.#setState('open');
-      this.#pingTimer = setInterval(() => this.#frame({ type: 'ping' }), PING_MS);
+      this.#sentToken = null;
+      this.#pingTimer = setInterval(() => this.#ping(sock), PING_MS);
       for (const w of this.#watches.values()) {
         w.tokenRetried = false;
         this.#register(w);
@@ -183,6 +186,21 @@ export class Bridge {
     }
   }
 
+  /**
+   * A private channel ends when the token it was registered with expires: a refreshed token rides on the
+   * next ping (once per token, as the server checks each one it is sent).
+   */
+  async #ping(sock) {
+    const headers = await this.#headers();
+    if (sock !== this.#sock || !this.#open) return;
+    if (headers && headers.Authorization !== this.#sentToken) {
+      this.#sentToken = headers.Authorization;
+      this.#frame({ type: 'ping', headers });
+    } else {
+      this.#frame({ type: 'ping' });
+    }
+  }
+
   async #headers(fresh = false) {
     let token = null;
     try {
@@ -199,6 +217,7 @@ export class Bridge {
     // The socket may have dropped, or the channel been unwatched or watched anew, while the token came.
     if (sock !== this.#sock || !this.#open || this.#watches.get(w.channel) !== w) return;
     w.subscribed = false;
+    if (headers) this.#sentToken = headers.Authorization;
     this.#frame(headers ? { type: 'register', address: w.channel, headers } : { type: 'register', address: w.channel });
   }
 
@@ -234,7 +253,9 @@ export class Bridge {
       console.debug('bridge: refused', code, msg.address ?? '', msg.message ?? '');
       return;
     }
-    if (code === 'invalid_token' && !w.tokenRetried) {
+    // The token was refused, expired, or its session signed out (here or in another tab): try once with a
+    // fresh one; signed out for good, the register goes as a guest's and its refusal reaches the page.
+    if (RENEW.has(code) && !w.tokenRetried) {
       w.tokenRetried = true; // once: a token refused twice is the page's problem
       this.#register(w, true);
       return;

@@ -82,7 +82,12 @@ public final class BridgeClient implements AutoCloseable {
 
   /** The next frame matching {@code what}, skipping others; fails the test after 10 s. */
   public JsonObject await(String description, Predicate<JsonObject> what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    return await(description, what, 10);
+  }
+
+  /** As {@link #await(String, Predicate)}, for what comes later (a token's expiry): fails after {@code seconds}. */
+  public JsonObject await(String description, Predicate<JsonObject> what, int seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     Deque<JsonObject> skipped = new ArrayDeque<>();
     try {
       while (System.nanoTime() < deadline) {
@@ -100,7 +105,7 @@ public final class BridgeClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return fail("no frame " + description + " within 10 s; the last frames skipped: " + skipped
+    return fail("no frame " + description + " within " + seconds + " s; the last frames skipped: " + skipped
         + (closed ? "; the socket is closed" : ""));
   }
 
