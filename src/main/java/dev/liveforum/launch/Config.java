@@ -127,6 +127,11 @@ public final class Config {
         integer(Setting.HTTP_BODY_LIMIT), integer(Setting.HTTP_UPLOAD_LIMIT), list(Setting.HTTP_CORS_ORIGINS));
   }
 
+  /** Cleartext HTTP/2 on the HTTP port. */
+  public boolean h2c() {
+    return bool(Setting.HTTP_H2C);
+  }
+
   public Pages pages() {
     return new Pages(string(Setting.PAGES_PUBLIC_URL), list(Setting.PAGES_BRIDGE_URLS));
   }
