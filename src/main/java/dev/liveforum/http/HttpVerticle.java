@@ -47,7 +47,7 @@ public class HttpVerticle extends VerticleBase {
       contract.getPaths().forEach(path -> QueryExtractor.check(path.getOperations()));
       Uploads uploads = new Uploads(contract, ImageRoutes.UPLOAD, config.http().uploadLimitBytes());
       RouterBuilder builder = RouterBuilder.create(vertx, CachingContract.of(contract), uploads.extractor(new QueryExtractor()))
-          .rootHandler(new RequestLog())
+          .rootHandler(new RequestLog(config.trustedProxies()))
           .rootHandler(new SecurityHeaders(origins));
       if (!config.http().corsOrigins().isEmpty()) {
         // Credentials: a trusted origin's page may use the session cookie (SessionRoutes); no other route reads cookies.

@@ -127,6 +127,11 @@ public final class Config {
         integer(Setting.HTTP_BODY_LIMIT), integer(Setting.HTTP_UPLOAD_LIMIT), list(Setting.HTTP_CORS_ORIGINS));
   }
 
+  /** Who the client is behind proxies, on the HTTP and bridge ports. */
+  public TrustedProxies trustedProxies() {
+    return TrustedProxies.of(list(Setting.HTTP_TRUSTED_PROXIES));
+  }
+
   /** Cleartext HTTP/2 on the HTTP port. */
   public boolean h2c() {
     return bool(Setting.HTTP_H2C);
@@ -203,6 +208,11 @@ public final class Config {
     String secret = string(Setting.JWT_SECRET);
     if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw invalid(Setting.JWT_SECRET, "must be at least 32 bytes long", secret.length() + " characters");
+    }
+    try {
+      trustedProxies();
+    } catch (IllegalArgumentException e) {
+      throw invalid(Setting.HTTP_TRUSTED_PROXIES, "expected a comma list of IP addresses and CIDR blocks", e.getMessage());
     }
     String db = string(Setting.DB_URL);
     if (!db.isEmpty() && !db.matches("(mysql|mariadb)://[^/]+/[A-Za-z0-9_]+")) {

@@ -22,6 +22,8 @@ public enum Setting {
       "largest accepted image upload request (a 5 MiB image plus 64 KiB of multipart framing); larger gets 413"),
   HTTP_CORS_ORIGINS("http.corsOrigins", Type.LIST, "",
       "origins allowed to call the API from a browser (comma list); empty allows same-origin only"),
+  HTTP_TRUSTED_PROXIES("http.trustedProxies", Type.LIST, "",
+      "proxies (comma list of addresses and CIDR blocks) whose `X-Forwarded-For` or `Forwarded` names the client, on the HTTP and bridge ports; empty: the peer is the client"),
   HTTP_H2C("http.h2c", Type.BOOL, "false",
       "accept cleartext HTTP/2 (h2c) on the HTTP port; off, HTTP/2 is for a TLS proxy in front to speak"),
   PAGES_PUBLIC_URL("pages.publicUrl", Type.STRING, "",
