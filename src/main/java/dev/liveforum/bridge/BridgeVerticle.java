@@ -3,6 +3,8 @@ package dev.liveforum.bridge;
 import dev.liveforum.auth.AccessTokens;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.launch.Config;
+import dev.liveforum.launch.TrustedProxies;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -37,6 +39,7 @@ public class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     Config config = Config.from(config());
     Config.Bridge bridge = config.bridge();
+    TrustedProxies proxies = config.trustedProxies();
     AccessTokens tokens = new AccessTokens(vertx, config.auth());
     hub = new Hub(vertx, config.busTimeoutMs());
     Endpoints endpoints = new Endpoints(vertx);
@@ -68,7 +71,17 @@ public class BridgeVerticle extends VerticleBase {
             .setRegisterWriteHandler(false)
             .addDisabledTransport(Transport.HTML_FILE.name())
             .addDisabledTransport(Transport.JSON_P.name()))
-        .socketHandler(socket -> new Session(socket, hub, tokens, bridge).start()));
+        .socketHandler(socket -> {
+          Session session = new Session(socket, hub, tokens, bridge);
+          if (hub.admit(session, proxies.clientIp(socket.remoteAddress(), socket.headers()), bridge.maxSocketsPerIp())) {
+            session.start();
+          } else {
+            socket.write(new JsonObject().put("type", "err").put("body", "too_many_sockets")
+                .put("failureType", "too_many_sockets")
+                .put("message", "this address has " + bridge.maxSocketsPerIp() + " connections open: close one").toBuffer());
+            socket.close();
+          }
+        }));
     router.route().failureHandler(BridgeHttp::failure);
     router.errorHandler(404, rc -> BridgeHttp.refuse(rc, 404, "there is nothing at " + rc.request().path()));
     router.errorHandler(405, rc -> BridgeHttp.refuse(rc, 405, rc.request().method() + " is not allowed here"));

@@ -46,7 +46,8 @@ public final class Config {
                      int loginLimitPerIp, int loginLimitPerAccount, int loginWindowSeconds) {}
 
   public record Bridge(String host, int port, List<String> origins, int maxHandlersPerSocket, int maxFrameBytes,
-      int messagesPerSecond, int pingTimeoutSeconds, int typingIntervalMs, int presenceIntervalMs) {}
+      int messagesPerSecond, int pingTimeoutSeconds, int typingIntervalMs, int presenceIntervalMs,
+      int maxSocketsPerIp) {}
 
   public record Realtime(int backlogSize, int backlogTtlSeconds) {}
 
@@ -145,7 +146,7 @@ public final class Config {
     return new Bridge(string(Setting.BRIDGE_HOST), integer(Setting.BRIDGE_PORT), list(Setting.BRIDGE_ORIGINS),
         integer(Setting.BRIDGE_MAX_HANDLERS), integer(Setting.BRIDGE_MAX_FRAME), integer(Setting.BRIDGE_MESSAGE_RATE),
         integer(Setting.BRIDGE_PING_TIMEOUT), integer(Setting.BRIDGE_TYPING_INTERVAL),
-        integer(Setting.BRIDGE_PRESENCE_INTERVAL));
+        integer(Setting.BRIDGE_PRESENCE_INTERVAL), integer(Setting.BRIDGE_MAX_SOCKETS_PER_IP));
   }
 
   public Realtime realtime() {

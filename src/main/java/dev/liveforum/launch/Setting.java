@@ -35,6 +35,8 @@ public enum Setting {
   BRIDGE_ORIGINS("bridge.origins", Type.LIST, "",
       "page origins allowed to open the bridge (comma list); empty allows `pages.publicUrl`, the bridge's own origin and its host on `http.port`"),
   BRIDGE_MAX_HANDLERS("bridge.maxHandlersPerSocket", Type.INT, "32", "channels one socket may watch at once"),
+  BRIDGE_MAX_SOCKETS_PER_IP("bridge.maxSocketsPerIp", Type.INT, "64",
+      "sockets one client IP (see `http.trustedProxies`) may hold open on one bridge node; the next is refused with a `too_many_sockets` error frame"),
   BRIDGE_MAX_FRAME("bridge.maxFrameBytes", Type.INT, "8192",
       "largest frame a client may send; a larger one gets an error frame and the socket is closed"),
   BRIDGE_MESSAGE_RATE("bridge.messagesPerSecond", Type.INT, "20",
