@@ -201,7 +201,7 @@ class ProcessClusterIT {
     try (BridgeClient onA = BridgeClient.connect(a.bridgePort);
          BridgeClient onEdge = BridgeClient.connect(stopping.bridgePort)) {
       onA.subscribe(channel, null);
-      onEdge.subscribe(channel, null);
+      onEdge.subscribe(channel, bob);
       onA.awaitViewers(channel, 2);
       onEdge.awaitViewers(channel, 2);
       comment(apiA, bob, post, "seen live on the edge");

@@ -373,6 +373,22 @@ class RealtimeTest {
   }
 
   @Test
+  @DisplayName("a user watching through both nodes is one viewer")
+  void onePersonAcrossNodes() {
+    String channel = "post." + post("One person");
+    try (BridgeClient aliceOnA = BridgeClient.connect(a.bridgePort);
+         BridgeClient aliceOnB = BridgeClient.connect(b.bridgePort);
+         BridgeClient bobOnA = BridgeClient.connect(a.bridgePort)) {
+      aliceOnA.subscribe(channel, alice);
+      aliceOnB.subscribe(channel, alice);
+      aliceOnA.awaitViewers(channel, 1);
+      aliceOnB.awaitViewers(channel, 1);
+      bobOnA.subscribe(channel, bob);
+      assertEquals(2, bobOnA.event(channel, "presence").getJsonObject("data").getInteger("viewers"), "alice and bob");
+    }
+  }
+
+  @Test
   @DisplayName("typing shows the signed-in user from the token, whatever identity the frame claims; guests cannot type")
   void typingUsesTheTokensIdentity() {
     long post = post("Typing");

@@ -3,6 +3,8 @@ package dev.liveforum.bridge;
 import dev.liveforum.auth.AccessTokens;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.launch.Config;
+import dev.liveforum.launch.TrustedProxies;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -12,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
 
 /**
  * The realtime bridge: SockJS at {@code /eventbus} (raw WebSocket at {@code /eventbus/websocket}),
@@ -25,7 +28,7 @@ public class BridgeVerticle extends VerticleBase {
   private static final int WEBSOCKET_FRAME_LIMIT = 1024 * 1024;
 
   /** SockJS's receiving requests over plain HTTP: {@code /eventbus/<server>/<session>/<transport>}. */
-  private static final String RECEIVING = "/eventbus/[^/.]+/[^/.]+/(?:xhr|xhr_streaming|eventsource|htmlfile|jsonp)";
+  private static final String RECEIVING = "/eventbus/[^/.]+/[^/.]+/(?:xhr|xhr_streaming|eventsource)";
 
   private HttpServer server;
   private Hub hub;
@@ -36,6 +39,7 @@ public class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     Config config = Config.from(config());
     Config.Bridge bridge = config.bridge();
+    TrustedProxies proxies = config.trustedProxies();
     AccessTokens tokens = new AccessTokens(vertx, config.auth(), config.busTimeoutMs());
     hub = new Hub(vertx, config.busTimeoutMs());
     Endpoints endpoints = new Endpoints(vertx);
@@ -46,11 +50,17 @@ public class BridgeVerticle extends VerticleBase {
     idleTimer = vertx.setPeriodic(Math.min(10_000, pingTimeoutMs / 3), id -> hub.closeIdle(pingTimeoutMs));
 
     Router router = Router.router(vertx);
-    router.route("/eventbus/*").handler(new OriginCheck(bridge.origins()));
+    router.route().handler(BridgeHttp::headers);
+    router.route("/eventbus/*").handler(new OriginCheck(bridge.origins(), config.pages().publicUrl(), config.http().port()));
+    // The iframe, htmlfile and JSONP transports exist for browsers without CORS; a page that can be framed
+    // or a script with a caller-chosen callback is all they add today. SockJS serves the iframe regardless.
+    router.getWithRegex("/eventbus/iframe[^/]*\\.html").handler(rc -> BridgeHttp.refuse(rc, 404,
+        "the iframe transport is off: use websocket, xhr-streaming, xhr-polling or eventsource"));
     // SockJS's HTTP transports (xhr-streaming, xhr-polling, eventsource...) send frames as POST bodies, which
     // the SockJS handler reads only from a BodyHandler; without one every xhr_send fails with a 500. A body
     // may batch several frames; past the limit it is a 413 before it is read whole.
     router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(16L * bridge.maxFrameBytes()));
+    router.postWithRegex("/eventbus/[^/.]+/[^/.]+/xhr_send").handler(BridgeHttp::framesBody);
     // SockJS closes the connection after each poll (and after a stream's last byte) without saying so; a
     // keep-alive client (Node 19+) may then reuse it for its next xhr_send and lose the connection to a reset.
     router.routeWithRegex(RECEIVING).handler(rc -> {
@@ -58,8 +68,23 @@ public class BridgeVerticle extends VerticleBase {
       rc.next();
     });
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
-            .setRegisterWriteHandler(false))
-        .socketHandler(socket -> new Session(vertx, socket, hub, tokens, bridge).start()));
+            .setRegisterWriteHandler(false)
+            .addDisabledTransport(Transport.HTML_FILE.name())
+            .addDisabledTransport(Transport.JSON_P.name()))
+        .socketHandler(socket -> {
+          Session session = new Session(vertx, socket, hub, tokens, bridge);
+          if (hub.admit(session, proxies.clientIp(socket.remoteAddress(), socket.headers()), bridge.maxSocketsPerIp())) {
+            session.start();
+          } else {
+            socket.write(new JsonObject().put("type", "err").put("body", "too_many_sockets")
+                .put("failureType", "too_many_sockets")
+                .put("message", "this address has " + bridge.maxSocketsPerIp() + " connections open: close one").toBuffer());
+            socket.close();
+          }
+        }));
+    router.route().failureHandler(BridgeHttp::failure);
+    router.errorHandler(404, rc -> BridgeHttp.refuse(rc, 404, "there is nothing at " + rc.request().path()));
+    router.errorHandler(405, rc -> BridgeHttp.refuse(rc, 405, rc.request().method() + " is not allowed here"));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(bridge.host())
         .setPort(bridge.port())

@@ -39,6 +39,11 @@ final class Hub {
   private final long busTimeoutMs;
   private final Map<String, Set<Session>> watchers = new HashMap<>();
   private final Set<Session> sessions = new HashSet<>();
+  /** Each socket's client IP, and how many sockets each IP holds here. */
+  private final Map<Session, String> addresses = new HashMap<>();
+  private final Map<String, Integer> perAddress = new HashMap<>();
+  /** Per watched post, who each of its sockets is: a user, or a guest's IP. One person is one viewer. */
+  private final Map<String, Map<Session, String>> viewers = new HashMap<>();
   /** Per watched channel: the last number sent and the frames held until the ones before them are. */
   private final Map<String, Sequence> sent = new HashMap<>();
   /** The last seq this bridge knows per watched channel, which ephemeral events (presence, typing) carry. */
@@ -94,8 +99,22 @@ final class Hub {
     sessions.add(session);
   }
 
+  /** Counts a new socket against its client's IP, unless that IP holds {@code max} here already. */
+  boolean admit(Session session, String ip, int max) {
+    if (perAddress.getOrDefault(ip, 0) >= max) {
+      return false;
+    }
+    addresses.put(session, ip);
+    perAddress.merge(ip, 1, Integer::sum);
+    return true;
+  }
+
   void closed(Session session) {
     sessions.remove(session);
+    String ip = addresses.remove(session);
+    if (ip != null) {
+      perAddress.computeIfPresent(ip, (k, n) -> n > 1 ? n - 1 : null);
+    }
     for (String channel : session.channels()) {
       unsubscribe(session, channel);
     }
@@ -107,6 +126,10 @@ final class Hub {
    */
   Future<?> subscribe(Session session, Channel channel, Session.Identity who) {
     watchers.computeIfAbsent(channel.name(), k -> new HashSet<>()).add(session);
+    if (channel.kind() == Channel.Kind.POST) {
+      viewers.computeIfAbsent(channel.name(), k -> new HashMap<>())
+          .put(session, who.userId() != null ? "u:" + who.userId() : "ip:" + addresses.get(session));
+    }
     return Bus.request(vertx, Address.REALTIME_SEQ, new JsonObject().put(Field.CHANNEL, channel.name()), null,
             busTimeoutMs)
         .map(r -> r.getLong(Field.SEQ))
@@ -137,6 +160,10 @@ final class Hub {
   }
 
   void unsubscribe(Session session, String channel) {
+    Map<Session, String> people = viewers.get(channel);
+    if (people != null && people.remove(session) != null && people.isEmpty()) {
+      viewers.remove(channel);
+    }
     Set<Session> set = watchers.get(channel);
     if (set != null && set.remove(session) && set.isEmpty()) {
       watchers.remove(channel);
@@ -148,15 +175,11 @@ final class Hub {
     }
   }
 
-  /** Sockets of this bridge watching each post, for presence. */
-  Map<String, Integer> postWatchers() {
-    Map<String, Integer> counts = new HashMap<>();
-    watchers.forEach((channel, set) -> {
-      if (channel.startsWith("post.")) {
-        counts.put(channel, set.size());
-      }
-    });
-    return counts;
+  /** Who watches each post through this bridge (users and guests' IPs), for presence. */
+  Map<String, Set<String>> postViewers() {
+    Map<String, Set<String>> people = new HashMap<>();
+    viewers.forEach((channel, sockets) -> people.put(channel, new HashSet<>(sockets.values())));
+    return people;
   }
 
   int sockets() {

@@ -5,16 +5,20 @@ import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Live viewer counts per post across the cluster. Every bridge publishes its own counts each tick
- * when they changed, and at least every other tick as a heartbeat; a bridge not heard from for three
+ * Live viewer counts per post across the cluster: people, not sockets (a user once however many tabs and
+ * nodes, a guest once per IP). Every bridge publishes who watches through it each tick when that changed, and at least every other tick as a heartbeat; a bridge not heard from for three
  * heartbeats (a dead node) stops counting. Each tick, watchers whose post's total changed get a
  * {@code presence} event. No Redis involved: the counts live as long as the sockets do.
  */
@@ -22,7 +26,7 @@ final class Presence {
   private static final int HEARTBEAT_TICKS = 2;
   private static final int EXPIRY_HEARTBEATS = 3;
 
-  private record Peer(Map<String, Integer> counts, long seenAt) {}
+  private record Peer(Map<String, Set<String>> viewers, long seenAt) {}
 
   private final Vertx vertx;
   private final Hub hub;
@@ -30,7 +34,7 @@ final class Presence {
   private final String self = UUID.randomUUID().toString();
   private final Map<String, Peer> peers = new HashMap<>();
   private final Map<String, Integer> shown = new HashMap<>();
-  private Map<String, Integer> published = Map.of();
+  private Map<String, Set<String>> published = Map.of();
   private int ticksSincePublished;
   private long timer;
   private MessageConsumer<JsonObject> consumer;
@@ -51,8 +55,8 @@ final class Presence {
       if (counts == null) {
         peers.remove(from);
       } else {
-        Map<String, Integer> map = new HashMap<>();
-        counts.forEach(e -> map.put(e.getKey(), ((Number) e.getValue()).intValue()));
+        Map<String, Set<String>> map = new HashMap<>();
+        counts.forEach(e -> map.put(e.getKey(), new HashSet<>(((JsonArray) e.getValue()).getList())));
         peers.put(from, new Peer(map, System.currentTimeMillis()));
       }
     });
@@ -67,10 +71,10 @@ final class Presence {
   }
 
   void tick() {
-    Map<String, Integer> mine = hub.postWatchers();
+    Map<String, Set<String>> mine = hub.postViewers();
     if (!mine.equals(published) || ++ticksSincePublished >= HEARTBEAT_TICKS) {
       JsonObject counts = new JsonObject();
-      mine.forEach(counts::put);
+      mine.forEach((channel, people) -> counts.put(channel, new JsonArray(List.copyOf(people))));
       vertx.eventBus().publish(Address.BRIDGE_PRESENCE, new JsonObject().put(Field.NODE_ID, self)
           .put(Field.COUNTS, counts));
       published = mine;
@@ -79,12 +83,13 @@ final class Presence {
     long deadline = System.currentTimeMillis() - EXPIRY_HEARTBEATS * HEARTBEAT_TICKS * tickMs;
     peers.values().removeIf(peer -> peer.seenAt() < deadline);
     shown.keySet().retainAll(mine.keySet());
-    for (Map.Entry<String, Integer> entry : mine.entrySet()) {
+    for (Map.Entry<String, Set<String>> entry : mine.entrySet()) {
       String channel = entry.getKey();
-      int total = entry.getValue();
+      Set<String> people = new HashSet<>(entry.getValue());
       for (Peer peer : peers.values()) {
-        total += peer.counts().getOrDefault(channel, 0);
+        people.addAll(peer.viewers().getOrDefault(channel, Set.of()));
       }
+      int total = people.size();
       if (!Objects.equals(shown.put(channel, total), total)) {
         hub.deliverEphemeral(channel, "presence", new JsonObject().put("viewers", total));
       }

@@ -48,7 +48,7 @@ final class AccountRoutes {
    */
   Future<JsonObject> signIn(RoutingContext rc) {
     JsonObject body = Edge.body(rc);
-    String ipKey = "login:ip:" + rc.request().remoteAddress().host();
+    String ipKey = "login:ip:" + RequestLog.clientIp(rc);
     String accountKey = "login:account:" + Edge.sha256(body.getString(Field.EMAIL).trim().toLowerCase(Locale.ROOT));
     return limit(rc, Address.RATE_LIMIT_HIT, ipKey, auth.loginLimitPerIp())
         .compose(ok -> limit(rc, Address.RATE_LIMIT_CHECK, accountKey, auth.loginLimitPerAccount()))

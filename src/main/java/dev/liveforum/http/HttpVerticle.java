@@ -47,7 +47,7 @@ public class HttpVerticle extends VerticleBase {
       contract.getPaths().forEach(path -> QueryExtractor.check(path.getOperations()));
       Uploads uploads = new Uploads(contract, ImageRoutes.UPLOAD, config.http().uploadLimitBytes());
       RouterBuilder builder = RouterBuilder.create(vertx, CachingContract.of(contract), uploads.extractor(new QueryExtractor()))
-          .rootHandler(new RequestLog())
+          .rootHandler(new RequestLog(config.trustedProxies()))
           .rootHandler(new SecurityHeaders(origins));
       if (!config.http().corsOrigins().isEmpty()) {
         // Credentials: a trusted origin's page may use the session cookie (SessionRoutes); no other route reads cookies.
@@ -134,12 +134,18 @@ public class HttpVerticle extends VerticleBase {
       new PageRoutes(edge, cache, views, near, origins).mount(router);
       router.route().failureHandler(Problems::onFailure);
       router.errorHandler(404, rc -> Problems.send(rc, 404, "there is nothing at " + rc.request().path()));
-      router.errorHandler(405, rc -> Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path()));
+      AllowedMethods allowed = new AllowedMethods(contract, router);
+      router.errorHandler(405, rc -> {
+        rc.response().putHeader("Allow", allowed.on(rc.request().path()));
+        Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path());
+      });
 
       server = vertx.createHttpServer(new HttpServerOptions()
           .setCompressionSupported(true)
+          .setHttp2ClearTextEnabled(config.h2c())
           .setMaxFormAttributeSize(config.http().bodyLimitBytes()));
-      return endpoints.ready().compose(v -> server.requestHandler(router).listen(config.http().port(),
+      server.invalidRequestHandler(Framing::invalid);
+      return endpoints.ready().compose(v -> server.requestHandler(new Framing(router)).listen(config.http().port(),
           config.http().host()));
     });
   }

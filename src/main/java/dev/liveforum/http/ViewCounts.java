@@ -62,8 +62,7 @@ final class ViewCounts {
    */
   Future<JsonObject> recordRead(RoutingContext rc, JsonObject command, JsonObject post) {
     Long actor = command.getLong(Field.ACTOR_ID);
-    String viewer = actor != null ? "u:" + actor
-        : "ip:" + (rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().host());
+    String viewer = actor != null ? "u:" + actor : "ip:" + RequestLog.clientIp(rc);
     long postId = post.getLong(Field.ID);
     String seenKey = LocalDate.now(ZoneOffset.UTC) + "|" + postId + "|" + viewer;
     Known counts = known.get(postId);

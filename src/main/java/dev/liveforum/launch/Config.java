@@ -58,7 +58,8 @@ public final class Config {
   }
 
   public record Bridge(String host, int port, List<String> origins, int maxHandlersPerSocket, int maxFrameBytes,
-      int messagesPerSecond, int pingTimeoutSeconds, int typingIntervalMs, int presenceIntervalMs) {}
+      int messagesPerSecond, int pingTimeoutSeconds, int typingIntervalMs, int presenceIntervalMs,
+      int maxSocketsPerIp) {}
 
   public record Realtime(int backlogSize, int backlogTtlSeconds) {}
 
@@ -143,6 +144,16 @@ public final class Config {
         integer(Setting.HTTP_BODY_LIMIT), integer(Setting.HTTP_UPLOAD_LIMIT), list(Setting.HTTP_CORS_ORIGINS));
   }
 
+  /** Who the client is behind proxies, on the HTTP and bridge ports. */
+  public TrustedProxies trustedProxies() {
+    return TrustedProxies.of(list(Setting.HTTP_TRUSTED_PROXIES));
+  }
+
+  /** Cleartext HTTP/2 on the HTTP port. */
+  public boolean h2c() {
+    return bool(Setting.HTTP_H2C);
+  }
+
   public Pages pages() {
     return new Pages(string(Setting.PAGES_PUBLIC_URL), list(Setting.PAGES_BRIDGE_URLS));
   }
@@ -151,7 +162,7 @@ public final class Config {
     return new Bridge(host(Setting.BRIDGE_HOST), integer(Setting.BRIDGE_PORT), list(Setting.BRIDGE_ORIGINS),
         integer(Setting.BRIDGE_MAX_HANDLERS), integer(Setting.BRIDGE_MAX_FRAME), integer(Setting.BRIDGE_MESSAGE_RATE),
         integer(Setting.BRIDGE_PING_TIMEOUT), integer(Setting.BRIDGE_TYPING_INTERVAL),
-        integer(Setting.BRIDGE_PRESENCE_INTERVAL));
+        integer(Setting.BRIDGE_PRESENCE_INTERVAL), integer(Setting.BRIDGE_MAX_SOCKETS_PER_IP));
   }
 
   public Realtime realtime() {
@@ -236,6 +247,11 @@ public final class Config {
     String secret = string(Setting.JWT_SECRET);
     if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw invalid(Setting.JWT_SECRET, "must be at least 32 bytes long", secret.length() + " characters");
+    }
+    try {
+      trustedProxies();
+    } catch (IllegalArgumentException e) {
+      throw invalid(Setting.HTTP_TRUSTED_PROXIES, "expected a comma list of IP addresses and CIDR blocks", e.getMessage());
     }
     String db = string(Setting.DB_URL);
     if (!db.isEmpty() && !db.matches("(mysql|mariadb)://[^/]+/[A-Za-z0-9_]+")) {

@@ -12,6 +12,8 @@
 const PING_MS = 5000; // the server closes sockets silent for bridge.pingTimeoutSeconds
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15000;
+// The bridge serves no iframe, htmlfile or JSONP transport: never let sockjs-client fall back to them.
+const TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling', 'eventsource'];
 const CATCH_UP_TRIES = 4; // a catch-up failing this often (503, network) is given up: reset()
 
 // Not numbered, not kept: presence and typing carry the channel's current seq only as a hint.
@@ -124,7 +126,7 @@ export class Bridge {
     this.#setState('connecting');
     let sock;
     try {
-      sock = new SockJS(url);
+      sock = new SockJS(url, null, { transports: TRANSPORTS });
     } catch (e) {
       console.debug('bridge: cannot open', url, e);
       this.#retry();

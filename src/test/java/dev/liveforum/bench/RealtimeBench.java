@@ -82,7 +82,9 @@ public final class RealtimeBench {
   }
 
   private void run() throws Exception {
-    Config base = TestServices.config().with(Setting.HTTP_INSTANCES, cores).with(Setting.ACCESS_TTL, 86_400);
+    // Every simulated client connects from this machine: one IP, so no per-IP socket cap.
+    Config base = TestServices.config().with(Setting.HTTP_INSTANCES, cores).with(Setting.ACCESS_TTL, 86_400)
+        .with(Setting.BRIDGE_MAX_SOCKETS_PER_IP, Integer.MAX_VALUE);
     for (Map.Entry<Setting, String> s : options.settings().entrySet()) {
       base = base.with(s.getKey(), s.getValue());
     }

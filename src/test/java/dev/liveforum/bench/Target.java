@@ -38,7 +38,8 @@ final class Target implements AutoCloseable {
   static Target inProcess(int httpInstances, Map<Setting, String> settings) {
     Config config = TestServices.config()
         .with(Setting.HTTP_INSTANCES, httpInstances)
-        .with(Setting.ACCESS_TTL, 86_400);
+        .with(Setting.ACCESS_TTL, 86_400)
+        .with(Setting.BRIDGE_MAX_SOCKETS_PER_IP, Integer.MAX_VALUE); // every simulated client is this machine
     for (Map.Entry<Setting, String> s : settings.entrySet()) {
       config = config.with(s.getKey(), s.getValue());
     }

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -43,12 +44,16 @@ public final class BridgeClient implements AutoCloseable {
 
   /** Connects as a browser on page {@code origin} would (null: no Origin header, as a non-browser client). */
   public static BridgeClient connect(int bridgePort, String origin) {
+    return connectWith(bridgePort, origin == null ? Map.of() : Map.of("Origin", origin));
+  }
+
+  /** Connects with these request headers (an Origin, or the X-Forwarded-For a proxy would add). */
+  public static BridgeClient connectWith(int bridgePort, Map<String, String> headers) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(bridgePort)
         .setURI("/eventbus/websocket");
-    if (origin != null) {
-      options.addHeader("Origin", origin);
-    }
-    return new BridgeClient(CLIENT.connect(options).await());
+    headers.forEach(options::addHeader);
+    // Handlers set on the socket's own event loop as it opens: no frame (such as a refusal) can come first.
+    return CLIENT.connect(options).map(BridgeClient::new).await();
   }
 
   /** Registers on {@code channel} (with the access token, or as a guest) and waits for its {@code subscribed}. */
