@@ -18,6 +18,7 @@ public class PersistenceVerticle extends VerticleBase {
   private Pool pool;
   private StoreGate gate;
   private WorkerExecutor bcryptWorkers;
+  private WorkerExecutor imageWorkers;
   private OutboxRelay relay;
   private Heartbeats heartbeats;
   private long hotTimer;
@@ -26,6 +27,8 @@ public class PersistenceVerticle extends VerticleBase {
   /** How often the hot rank of recent posts is recomputed, so that age keeps pulling it down. */
   private static final long HOT_DECAY_MS = 5 * 60_000;
   private static final long VIEW_BATCH_PURGE_MS = 3_600_000;
+  /** Images decoded at once per node: bounds the memory uploads take (a decoded frame is up to 64 MiB). */
+  private static final int IMAGE_WORKERS = 2;
 
   @Override
   public Future<?> start() {
@@ -82,7 +85,8 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.USER_PROFILE, profiles::profile);
       gate.serve(Address.USER_POSTS, profiles::posts);
       gate.serve(Address.USER_COMMENTS, profiles::comments);
-      ImageService images = new ImageService(pool, relay::kick);
+      imageWorkers = vertx.createSharedWorkerExecutor("liveforum-images", IMAGE_WORKERS);
+      ImageService images = new ImageService(pool, imageWorkers, relay::kick);
       gate.serve(Address.IMAGE_UPLOAD, images::upload);
       gate.serve(Address.IMAGE_GET, images::get);
       NotificationFeed feed = new NotificationFeed(pool);
@@ -124,6 +128,9 @@ public class PersistenceVerticle extends VerticleBase {
     }
     if (bcryptWorkers != null) {
       bcryptWorkers.close();
+    }
+    if (imageWorkers != null) {
+      imageWorkers.close();
     }
     Future<Void> leaving = heartbeats == null ? Future.succeededFuture() : heartbeats.stop();
     return leaving.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
