@@ -68,6 +68,7 @@ public class HttpVerticle extends VerticleBase {
         });
       }
       builder.rootHandler(uploads.bodyHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes())));
+      builder.rootHandler(new JsonBodies());
       builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(tokens));
 
       builder.getRoute("register").addHandler(accounts::register);

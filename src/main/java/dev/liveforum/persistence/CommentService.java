@@ -382,9 +382,6 @@ final class CommentService {
   }
 
   private static String checkContent(String content) {
-    if (content == null || content.isBlank() || content.codePointCount(0, content.length()) > MAX_CONTENT) {
-      throw Failure.badRequest("content must be 1 to " + MAX_CONTENT + " characters, not only spaces");
-    }
-    return content;
+    return Texts.multiline("content", content, MAX_CONTENT);
   }
 }

@@ -264,17 +264,10 @@ final class PostService {
   }
 
   private static String checkTitle(String title) {
-    String t = title == null ? "" : title.strip();
-    if (t.isEmpty() || t.length() > 200) {
-      throw Failure.badRequest("title must be 1 to 200 characters");
-    }
-    return t;
+    return Texts.line("title", title, 200);
   }
 
   private static String checkContent(String content) {
-    if (content == null || content.isBlank() || content.length() > 40_000) {
-      throw Failure.badRequest("content must be 1 to 40000 characters");
-    }
-    return content;
+    return Texts.multiline("content", content, 40_000);
   }
 }
