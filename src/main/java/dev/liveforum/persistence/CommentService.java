@@ -40,12 +40,14 @@ final class CommentService {
 
   private final Pool pool;
   private final Cursors cursors;
+  private final Markdown markdown;
   private final Runnable afterCommit;
   private final GroupCommit<NewComment, JsonObject> creates = new GroupCommit<>(this::createAll);
 
-  CommentService(Pool pool, Cursors cursors, Runnable afterCommit) {
+  CommentService(Pool pool, Cursors cursors, Markdown markdown, Runnable afterCommit) {
     this.pool = pool;
     this.cursors = cursors;
+    this.markdown = markdown;
     this.afterCommit = afterCommit;
   }
 
@@ -108,7 +110,7 @@ final class CommentService {
     Actor actor = Actor.of(body).requireUser();
     String content = checkContent(body.getString(Field.CONTENT));
     return creates.submit(new NewComment(body.getLong(Field.POST_ID), actor.id(), body.getLong(Field.PARENT_ID),
-        content, Markdown.toSafeHtml(content)));
+        content, markdown.toSafeHtml(content)));
   }
 
   private record NewComment(long postId, long authorId, Long parentId, String content, String html) {}
@@ -219,7 +221,7 @@ final class CommentService {
     Actor actor = Actor.of(body).requireUser();
     long id = body.getLong(Field.ID);
     String content = checkContent(body.getString(Field.CONTENT));
-    String html = Markdown.toSafeHtml(content);
+    String html = markdown.toSafeHtml(content);
     return Transactions.run(pool, tx -> lockForChange(tx, id, actor, "edit this comment")
             .compose(locked -> tx.preparedQuery(CommentSql.UPDATE).execute(Tuple.of(content, html, id)))
             .compose(r -> tx.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(readerId(actor), id)))

@@ -57,7 +57,8 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.BOARD_CREATE, boards::create);
       gate.serve(Address.BOARD_UPDATE, boards::update);
       gate.serve(Address.BOARD_DELETE, boards::delete);
-      PostService posts = new PostService(pool, cursors, relay::kick);
+      Markdown markdown = new Markdown(config.markdownImageHosts());
+      PostService posts = new PostService(pool, cursors, markdown, relay::kick);
       gate.serve(Address.POST_CREATE, posts::create);
       gate.serve(Address.POST_GET, posts::get);
       gate.serve(Address.POST_UPDATE, posts::update);
@@ -65,8 +66,8 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.POST_LIST, posts::list);
       gate.serve(Address.POST_LIKED, posts::liked);
       // Previews come as people type: rendered on a worker, not on the event loop the database replies on.
-      gate.serve(Address.MARKDOWN_PREVIEW, body -> vertx.executeBlocking(() -> PostService.preview(body), false));
-      CommentService comments = new CommentService(pool, cursors, relay::kick);
+      gate.serve(Address.MARKDOWN_PREVIEW, body -> vertx.executeBlocking(() -> posts.preview(body), false));
+      CommentService comments = new CommentService(pool, cursors, markdown, relay::kick);
       gate.serve(Address.COMMENT_LIST, comments::list);
       gate.serve(Address.COMMENT_CREATE, comments::create);
       gate.serve(Address.COMMENT_UPDATE, comments::update);
