@@ -3,6 +3,7 @@ package dev.liveforum;
 import dev.liveforum.launch.Config;
 import dev.liveforum.launch.Setting;
 import dev.liveforum.support.Api;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.http.HttpMethod;
@@ -13,29 +14,18 @@ import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import static dev.liveforum.support.Forum.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @DisplayName("Images on other hosts are links unless an admin allows the host, so readers' browsers call no one")
 class RemoteImagesTest {
-  private static final String PASSWORD = "correct horse battery";
   private static final String CONTENT = "Look ![tracking pixel](https://evil.example/pixel.png) and "
       + "![ours](/api/images/1) and ![cdn](https://images.example/cat.png) and ![sneaky](//evil.example/p.gif)";
 
   /** Posts {@link #CONTENT} on a fresh board of {@code node} and returns the post's JSON. */
-  private static JsonObject postOn(TestNode node) throws Exception {
-    Api api = new Api(node.port);
-    String name = unique("pixel");
-    api.newUser(name, PASSWORD);
-    dev.liveforum.persistence.Admins.makeAdmin(TestServices.config().db(), name);
-    String token = api.login(name.toLowerCase() + "@example.com", PASSWORD).getString("accessToken");
-    long board = api.send(HttpMethod.POST, "/api/boards", token, new JsonObject().put("name", unique("Pics")))
-        .json().getLong("id");
-    Api.Response post = api.send(HttpMethod.POST, "/api/posts", token,
-        new JsonObject().put("boardId", board).put("title", "pictures").put("content", CONTENT));
-    assertEquals(201, post.status(), post.toString());
-    return post.json();
+  private static JsonObject postOn(TestNode node) {
+    Forum forum = new Forum(new Api(node.port));
+    return forum.post(forum.user("author"), forum.board("Pics"), "pictures", CONTENT);
   }
 
   private static Document page(TestNode node, long postId) {
@@ -46,7 +36,7 @@ class RemoteImagesTest {
 
   @Test
   @DisplayName("by default a remote image renders as a link to it; the site's own image stays an image")
-  void remoteImagesAreLinks() throws Exception {
+  void remoteImagesAreLinks() {
     try (TestNode node = TestNode.start()) {
       JsonObject post = postOn(node);
       Document html = Jsoup.parse(post.getString("contentHtml"));
@@ -62,7 +52,7 @@ class RemoteImagesTest {
       assertTrue(csp.contains("img-src 'self' data:;"), csp);
 
       Api api = new Api(node.port);
-      String token = api.newUser(unique("reader"), PASSWORD).getString("accessToken");
+      String token = new Forum(api).user("reader");
       Api.Response preview = api.send(HttpMethod.POST, "/api/preview", token, new JsonObject().put("content", CONTENT));
       assertEquals(200, preview.status(), preview.toString());
       assertTrue(Jsoup.parse(preview.json().getString("html")).select("img[src*=example]").isEmpty(), preview.text());
@@ -71,7 +61,7 @@ class RemoteImagesTest {
 
   @Test
   @DisplayName("an allowed host's images are images, and the pages' img-src names that host")
-  void allowedHost() throws Exception {
+  void allowedHost() {
     Config config = TestServices.config().with(Setting.MARKDOWN_IMAGE_HOSTS, new JsonArray().add("images.example"));
     try (TestNode node = TestNode.start(config)) {
       JsonObject post = postOn(node);

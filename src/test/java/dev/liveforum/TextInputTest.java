@@ -1,10 +1,9 @@
 package dev.liveforum;
 
-import dev.liveforum.persistence.Admins;
 import dev.liveforum.support.Api;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
-import dev.liveforum.support.TestServices;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -24,8 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Text that is not clean Unicode in UTF-8 JSON is refused with a 400 that says why")
 class TextInputTest {
-  private static final String PASSWORD = "correct horse battery";
-
   private TestNode node;
   private Api api;
   private String author;
@@ -33,17 +30,13 @@ class TextInputTest {
   private long boardId;
 
   @BeforeAll
-  void start() throws Exception {
+  void start() {
     node = TestNode.start();
     api = new Api(node.port);
-    author = api.newUser(unique("writer"), PASSWORD).getString("accessToken");
-    String adminName = unique("keeper");
-    api.newUser(adminName, PASSWORD);
-    Admins.makeAdmin(TestServices.config().db(), adminName);
-    admin = api.login(adminName.toLowerCase() + "@example.com", PASSWORD).getString("accessToken");
-    Api.Response board = api.send(HttpMethod.POST, "/api/boards", admin, new JsonObject().put("name", unique("Texts")));
-    assertEquals(201, board.status(), board.toString());
-    boardId = board.json().getLong("id");
+    Forum forum = new Forum(api);
+    admin = forum.adminToken;
+    author = forum.user("writer");
+    boardId = forum.board("Texts");
   }
 
   @AfterAll
@@ -55,7 +48,7 @@ class TextInputTest {
     return MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
   }
 
-  /** A post whose JSON body is written out as {@code rest} after the board id, sent as these bytes. */
+  /** A post whose JSON body is exactly these bytes. */
   private Api.Response post(byte[] body) {
     return api.send(HttpMethod.POST, "/api/posts", author, json(), Buffer.buffer(body));
   }
@@ -147,7 +140,7 @@ class TextInputTest {
     assertProblem(api.send(HttpMethod.POST, "/api/boards", admin, new JsonObject().put("name", "News\u202A")),
         400, "U+202A");
     Api.Response user = api.post("/api/auth/register", new JsonObject().put("username", "evil\u202Eeve")
-        .put("email", unique("bidi") + "@example.com").put("password", PASSWORD));
+        .put("email", unique("bidi") + "@example.com").put("password", Forum.PASSWORD));
     assertProblem(user, 400, "username");
   }
 
