@@ -38,8 +38,9 @@ final class ImageService {
 
   /**
    * Stores {@link Field#BYTES}, decoded and re-encoded (see {@link ImageRecoder}), as an image of post
-   * {@link Field#POST_ID}; {@link Field#CONTENT_TYPE} is the type the client declared, if any. The post row is locked while
-   * its images are counted and the new one inserted, so concurrent uploads never exceed the limit.
+   * {@link Field#POST_ID}; {@link Field#CONTENT_TYPE} is the type the client declared, if any. The post
+   * row is locked while its images are counted and the new one inserted, so concurrent uploads never
+   * exceed the limit.
    */
   Future<JsonObject> upload(JsonObject body) {
     Actor actor = Actor.of(body).requireUser();
@@ -53,7 +54,7 @@ final class ImageService {
           + bytes.length() + " bytes");
     }
     ImageFormat format = ImageFormat.of(bytes).orElseThrow(() -> Failure.of(415,
-        "the file is not a PNG, JPEG or GIF image (judged by its content, not its name or declared type)"));
+        "the file is not a PNG, JPEG or GIF image (judged by its content, not its name)"));
     String declared = body.getString(Field.CONTENT_TYPE);
     if (!format.admits(declared)) {
       throw Failure.of(415, "the file was declared " + declared + " but its content is a " + format.name()
