@@ -48,7 +48,7 @@ public class HttpVerticle extends VerticleBase {
       Uploads uploads = new Uploads(contract, ImageRoutes.UPLOAD, config.http().uploadLimitBytes());
       RouterBuilder builder = RouterBuilder.create(vertx, CachingContract.of(contract), uploads.extractor(new QueryExtractor()))
           .rootHandler(new RequestLog(config.trustedProxies()))
-          .rootHandler(new SecurityHeaders(origins));
+          .rootHandler(new SecurityHeaders(origins, config.markdownImageHosts()));
       if (!config.http().corsOrigins().isEmpty()) {
         // Credentials: a trusted origin's page may use the session cookie (SessionRoutes); no other route reads cookies.
         CorsHandler cors = CorsHandler.create()
@@ -68,6 +68,7 @@ public class HttpVerticle extends VerticleBase {
         });
       }
       builder.rootHandler(uploads.bodyHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes())));
+      builder.rootHandler(new JsonBodies());
       builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(tokens));
 
       builder.getRoute("register").addHandler(accounts::register);

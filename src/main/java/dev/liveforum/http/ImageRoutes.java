@@ -19,6 +19,11 @@ final class ImageRoutes {
   static final String FILE = "file";
   /** An image's bytes never change (a new upload is a new image), so caches may keep them for good. */
   private static final String CACHE_FOREVER = "public, max-age=31536000, immutable";
+  /**
+   * An image opened on its own is shown, never run: no script, no plugin, no same-origin rights, even
+   * for a file stored before uploads were re-encoded or a browser that sniffs.
+   */
+  private static final String SANDBOX = "default-src 'none'; sandbox";
 
   private final Edge edge;
   private final CachedReads cache;
@@ -34,7 +39,9 @@ final class ImageRoutes {
       Problems.send(rc, 400, "send exactly one file, in the form field '" + FILE + "'");
       return;
     }
-    JsonObject command = new JsonObject().put(Field.POST_ID, Edge.id(rc)).put(Field.BYTES, files.get(0).bytes());
+    Uploads.Part file = files.get(0);
+    JsonObject command = new JsonObject().put(Field.POST_ID, Edge.id(rc)).put(Field.BYTES, file.bytes())
+        .put(Field.CONTENT_TYPE, file.contentType());
     edge.withActor(rc, command)
         .compose(c -> edge.ask(rc, Address.IMAGE_UPLOAD, c))
         // the post's list of images changed
@@ -53,6 +60,9 @@ final class ImageRoutes {
     }
     edge.ask(rc, Address.IMAGE_GET, query).onSuccess(image -> {
       HttpServerResponse response = rc.response()
+          .putHeader("Content-Security-Policy", SANDBOX)
+          .putHeader(HttpHeaders.CONTENT_DISPOSITION, "inline")
+          .putHeader("X-Content-Type-Options", "nosniff")
           .putHeader(HttpHeaders.ETAG, "\"" + image.getString(Field.SHA256) + "\"")
           .putHeader(HttpHeaders.CACHE_CONTROL, CACHE_FOREVER);
       if (image.getBoolean(Field.NOT_MODIFIED, false)) {

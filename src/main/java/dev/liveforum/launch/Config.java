@@ -154,6 +154,11 @@ public final class Config {
     return bool(Setting.HTTP_H2C);
   }
 
+  /** Hosts whose images posts may show (see {@link Setting#MARKDOWN_IMAGE_HOSTS}). */
+  public List<String> markdownImageHosts() {
+    return list(Setting.MARKDOWN_IMAGE_HOSTS);
+  }
+
   public Pages pages() {
     return new Pages(string(Setting.PAGES_PUBLIC_URL), list(Setting.PAGES_BRIDGE_URLS));
   }
@@ -260,6 +265,12 @@ public final class Config {
     String publicUrl = string(Setting.PAGES_PUBLIC_URL);
     if (!publicUrl.isEmpty() && !publicUrl.matches("https?://[^/\\s]+")) {
       throw invalid(Setting.PAGES_PUBLIC_URL, "expected http(s)://host[:port] without a path", publicUrl);
+    }
+    for (String host : list(Setting.MARKDOWN_IMAGE_HOSTS)) {
+      // Each goes into the pages' Content-Security-Policy: nothing but a host name may pass.
+      if (!host.matches("[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?")) {
+        throw invalid(Setting.MARKDOWN_IMAGE_HOSTS, "expected host names (or host:port), without scheme or path", host);
+      }
     }
     for (String url : list(Setting.PAGES_BRIDGE_URLS)) {
       if (!url.matches("https?://[^/\\s]+(/\\S*)?")) {

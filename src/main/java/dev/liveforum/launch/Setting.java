@@ -31,6 +31,8 @@ public enum Setting {
       "the forum's public address for canonical and Open Graph links (e.g. `https://forum.example`); empty uses the request's own"),
   PAGES_BRIDGE_URLS("pages.bridgeUrls", Type.LIST, "",
       "SockJS addresses of the realtime bridge the pages connect to, tried in turn (comma list, e.g. `https://forum.example/eventbus`); empty: the page's host on `bridge.port`"),
+  MARKDOWN_IMAGE_HOSTS("markdown.imageHosts", Type.LIST, "",
+      "hosts (`host` or `host:port`, comma list) whose images posts may show; an image elsewhere is shown as a link, so no reader's browser calls a host nobody allowed"),
   BRIDGE_HOST("bridge.host", Type.STRING, "",
       "address the realtime bridge (SockJS and raw WebSocket) binds; empty: `127.0.0.1` in `dev`, `0.0.0.0` in `prod`"),
   BRIDGE_PORT("bridge.port", Type.INT, "8081", "realtime bridge port: `/eventbus` (SockJS) and `/eventbus/websocket`"),

@@ -13,6 +13,8 @@ import io.vertx.sqlclient.Tuple;
 
 /** Boards: everyone reads them, admins create, change and delete them. */
 final class BoardService {
+  /** As the contract's {@code maxLength} of a board's description. */
+  private static final int MAX_DESCRIPTION = 1000;
   private final Pool pool;
   private final Runnable afterCommit;
 
@@ -38,9 +40,8 @@ final class BoardService {
 
   Future<JsonObject> create(JsonObject body) {
     Actor.of(body).requireAdmin("create boards");
-    String name = body.getString(Field.NAME).strip();
-    String description = body.getString(Field.DESCRIPTION, "").strip();
-    checkName(name);
+    String name = checkName(body.getString(Field.NAME));
+    String description = Texts.optional("description", body.getString(Field.DESCRIPTION), MAX_DESCRIPTION);
     return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(BoardSql.INSERT).execute(Tuple.of(name, description))
             .compose(r -> tx.preparedQuery(BoardSql.BY_ID).execute(Tuple.of(r.property(MySQLClient.LAST_INSERTED_ID))))
             .map(rows -> json(Rows.first(rows)))
@@ -52,11 +53,9 @@ final class BoardService {
   Future<JsonObject> update(JsonObject body) {
     Actor.of(body).requireAdmin("change boards");
     long id = body.getLong(Field.ID);
-    String name = body.getString(Field.NAME) == null ? null : body.getString(Field.NAME).strip();
-    String description = body.getString(Field.DESCRIPTION) == null ? null : body.getString(Field.DESCRIPTION).strip();
-    if (name != null) {
-      checkName(name);
-    }
+    String name = body.getString(Field.NAME) == null ? null : checkName(body.getString(Field.NAME));
+    String description = body.getString(Field.DESCRIPTION) == null ? null
+        : Texts.optional("description", body.getString(Field.DESCRIPTION), MAX_DESCRIPTION);
     return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(BoardSql.UPDATE).execute(Tuple.of(name, description, id))
             .compose(r -> tx.preparedQuery(BoardSql.BY_ID).execute(Tuple.of(id)))
             .compose(rows -> Rows.one(rows, "board " + id)).map(BoardService::json)
@@ -81,10 +80,8 @@ final class BoardService {
         .recover(Database::classify);
   }
 
-  private static void checkName(String name) {
-    if (name.isEmpty() || name.length() > 80) {
-      throw Failure.badRequest("name must be 1 to 80 characters");
-    }
+  private static String checkName(String name) {
+    return Texts.line("name", name, 80);
   }
 
   private static <T> Future<T> recoverName(Throwable t, String name) {

@@ -38,12 +38,14 @@ final class CommentService {
 
   private final Pool pool;
   private final Cursors cursors;
+  private final Markdown markdown;
   private final Runnable afterCommit;
   private final GroupCommit<NewComment, JsonObject> creates = new GroupCommit<>(this::createAll);
 
-  CommentService(Pool pool, Cursors cursors, Runnable afterCommit) {
+  CommentService(Pool pool, Cursors cursors, Markdown markdown, Runnable afterCommit) {
     this.pool = pool;
     this.cursors = cursors;
+    this.markdown = markdown;
     this.afterCommit = afterCommit;
   }
 
@@ -106,7 +108,7 @@ final class CommentService {
     Actor actor = Actor.of(body).requireUser();
     String content = checkContent(body.getString(Field.CONTENT));
     return creates.submit(new NewComment(body.getLong(Field.POST_ID), actor.id(), body.getLong(Field.PARENT_ID),
-        content, Markdown.toSafeHtml(content), IdempotencyKeys.Key.of(body)));
+        content, markdown.toSafeHtml(content), IdempotencyKeys.Key.of(body)));
   }
 
   private record NewComment(long postId, long authorId, Long parentId, String content, String html,
@@ -214,7 +216,7 @@ final class CommentService {
     Actor actor = Actor.of(body).requireUser();
     long id = body.getLong(Field.ID);
     String content = checkContent(body.getString(Field.CONTENT));
-    String html = Markdown.toSafeHtml(content);
+    String html = markdown.toSafeHtml(content);
     return IdempotencyKeys.run(pool, body, tx -> lockForChange(tx, id, actor, "edit this comment")
             .compose(locked -> tx.preparedQuery(CommentSql.UPDATE).execute(Tuple.of(content, html, id)))
             .compose(r -> tx.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(readerId(actor), id)))
@@ -377,9 +379,6 @@ final class CommentService {
   }
 
   private static String checkContent(String content) {
-    if (content == null || content.isBlank() || content.codePointCount(0, content.length()) > MAX_CONTENT) {
-      throw Failure.badRequest("content must be 1 to " + MAX_CONTENT + " characters, not only spaces");
-    }
-    return content;
+    return Texts.multiline("content", content, MAX_CONTENT);
   }
 }

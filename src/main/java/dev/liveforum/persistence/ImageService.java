@@ -4,6 +4,7 @@ import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,15 +27,20 @@ final class ImageService {
 
   private final Pool pool;
   private final Runnable afterCommit;
+  /** Decode and re-encode uploads: a small pool, as each decode may hold a frame of up to 64 MiB. */
+  private final WorkerExecutor workers;
 
-  ImageService(Pool pool, Runnable afterCommit) {
+  ImageService(Pool pool, WorkerExecutor workers, Runnable afterCommit) {
     this.pool = pool;
+    this.workers = workers;
     this.afterCommit = afterCommit;
   }
 
   /**
-   * Stores {@link Field#BYTES} as an image of post {@link Field#POST_ID}. The post row is locked while
-   * its images are counted and the new one inserted, so concurrent uploads never exceed the limit.
+   * Stores {@link Field#BYTES}, decoded and re-encoded (see {@link ImageRecoder}), as an image of post
+   * {@link Field#POST_ID}; {@link Field#CONTENT_TYPE} is the type the client declared, if any. The post
+   * row is locked while its images are counted and the new one inserted, so concurrent uploads never
+   * exceed the limit.
    */
   Future<JsonObject> upload(JsonObject body) {
     Actor actor = Actor.of(body).requireUser();
@@ -48,8 +54,18 @@ final class ImageService {
           + bytes.length() + " bytes");
     }
     ImageFormat format = ImageFormat.of(bytes).orElseThrow(() -> Failure.of(415,
-        "the file is not a PNG, JPEG, GIF or WebP image (judged by its content, not its name or declared type)"));
-    // Hashing 5 MiB takes a few milliseconds (SHA-256 is an intrinsic); not worth a worker hop.
+        "the file is not a PNG, JPEG or GIF image (judged by its content, not its name)"));
+    String declared = body.getString(Field.CONTENT_TYPE);
+    if (!format.admits(declared)) {
+      throw Failure.of(415, "the file was declared " + declared + " but its content is a " + format.name()
+          + " image; declare " + format.contentType + " or application/octet-stream");
+    }
+    return workers.executeBlocking(() -> ImageRecoder.recode(bytes, format), false)
+        .compose(clean -> store(body, actor, postId, format, clean));
+  }
+
+  /** Stores the cleaned {@code bytes}; {@code body} is the upload command (its idempotency key). */
+  private Future<JsonObject> store(JsonObject body, Actor actor, long postId, ImageFormat format, Buffer bytes) {
     Buffer sha256 = Buffer.buffer(sha256(bytes));
     return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(PostSql.LOCK).execute(Tuple.of(postId))
             .compose(rows -> Rows.one(rows, "post " + postId))

@@ -18,6 +18,7 @@ public class PersistenceVerticle extends VerticleBase {
   private Pool pool;
   private StoreGate gate;
   private WorkerExecutor bcryptWorkers;
+  private WorkerExecutor imageWorkers;
   private OutboxRelay relay;
   private Heartbeats heartbeats;
   private long hotTimer;
@@ -28,6 +29,8 @@ public class PersistenceVerticle extends VerticleBase {
   private static final long HOT_DECAY_MS = 5 * 60_000;
   private static final long VIEW_BATCH_PURGE_MS = 3_600_000;
   private static final long IDEMPOTENCY_KEY_PURGE_MS = 3_600_000;
+  /** Images decoded at once per node: bounds the memory uploads take (a decoded frame is up to 64 MiB). */
+  private static final int IMAGE_WORKERS = 2;
 
   @Override
   public Future<?> start() {
@@ -58,7 +61,8 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.BOARD_CREATE, boards::create);
       gate.serve(Address.BOARD_UPDATE, boards::update);
       gate.serve(Address.BOARD_DELETE, boards::delete);
-      PostService posts = new PostService(pool, cursors, relay::kick);
+      Markdown markdown = new Markdown(config.markdownImageHosts());
+      PostService posts = new PostService(pool, cursors, markdown, relay::kick);
       gate.serve(Address.POST_CREATE, posts::create);
       gate.serve(Address.POST_GET, posts::get);
       gate.serve(Address.POST_UPDATE, posts::update);
@@ -66,8 +70,8 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.POST_LIST, posts::list);
       gate.serve(Address.POST_LIKED, posts::liked);
       // Previews come as people type: rendered on a worker, not on the event loop the database replies on.
-      gate.serve(Address.MARKDOWN_PREVIEW, body -> vertx.executeBlocking(() -> PostService.preview(body), false));
-      CommentService comments = new CommentService(pool, cursors, relay::kick);
+      gate.serve(Address.MARKDOWN_PREVIEW, body -> vertx.executeBlocking(() -> posts.preview(body), false));
+      CommentService comments = new CommentService(pool, cursors, markdown, relay::kick);
       gate.serve(Address.COMMENT_LIST, comments::list);
       gate.serve(Address.COMMENT_CREATE, comments::create);
       gate.serve(Address.COMMENT_UPDATE, comments::update);
@@ -86,7 +90,8 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.USER_PROFILE, profiles::profile);
       gate.serve(Address.USER_POSTS, profiles::posts);
       gate.serve(Address.USER_COMMENTS, profiles::comments);
-      ImageService images = new ImageService(pool, relay::kick);
+      imageWorkers = vertx.createSharedWorkerExecutor("liveforum-images", IMAGE_WORKERS);
+      ImageService images = new ImageService(pool, imageWorkers, relay::kick);
       gate.serve(Address.IMAGE_UPLOAD, images::upload);
       gate.serve(Address.IMAGE_GET, images::get);
       NotificationFeed feed = new NotificationFeed(pool);
@@ -131,6 +136,9 @@ public class PersistenceVerticle extends VerticleBase {
     }
     if (bcryptWorkers != null) {
       bcryptWorkers.close();
+    }
+    if (imageWorkers != null) {
+      imageWorkers.close();
     }
     Future<Void> leaving = heartbeats == null ? Future.succeededFuture() : heartbeats.stop();
     return leaving.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
