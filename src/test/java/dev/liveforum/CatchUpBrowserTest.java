@@ -47,11 +47,13 @@ class CatchUpBrowserTest {
   void start() {
     Config config = TestServices.config().with(Setting.REALTIME_BACKLOG, BACKLOG);
     a = TestNode.clustered(config, "http", "persistence", "cache", "bridge");
-    int[] ports = TestNode.freePorts(2);
-    bridgeConfig = TestNode.clusterMember(config, "bridge");
+    int[] ports = TestNode.freePorts(4);
+    // Node C's bridge serves pages of node B, another origin: it lets exactly that one in.
+    bridgeConfig = TestNode.clusterMember(config.with(Setting.BRIDGE_ORIGINS,
+        new JsonArray().add("http://localhost:" + ports[2])), "bridge");
     c = TestNode.startOn(bridgeConfig, ports[0], ports[1]);
-    b = TestNode.clustered(config.with(Setting.PAGES_BRIDGE_URLS,
-        new JsonArray().add("http://localhost:" + c.bridgePort + "/eventbus")), "http");
+    b = TestNode.startOn(TestNode.clusterMember(config.with(Setting.PAGES_BRIDGE_URLS,
+        new JsonArray().add("http://localhost:" + c.bridgePort + "/eventbus")), "http"), ports[2], ports[3]);
     api = new Api(a.port);
     forum = new Forum(api);
   }
