@@ -184,13 +184,9 @@ final class ChannelLog {
 
   /** {channel} → {seq}: the channel's last number (0 before its first event). */
   Future<JsonObject> current(JsonObject body) {
-    return current(body.getString(Field.CHANNEL)).map(seq -> new JsonObject().put(Field.SEQ, seq))
+    return pool.preparedQuery(CURRENT).execute(Tuple.of(body.getString(Field.CHANNEL)))
+        .map(rows -> new JsonObject().put(Field.SEQ, rows.size() == 0 ? 0L : Rows.first(rows).getLong("seq")))
         .recover(Database::classify);
-  }
-
-  private Future<Long> current(String channel) {
-    return pool.preparedQuery(CURRENT).execute(Tuple.of(channel))
-        .map(rows -> rows.size() == 0 ? 0L : Rows.first(rows).getLong("seq"));
   }
 
   /** The channel's last number, or a 410 when it is closed. */
