@@ -135,7 +135,7 @@ class LiveBrowserTest {
   void badgeFollowsAcrossTabs() {
     // A reader of her own: the other tests' notifications for alice arrive whenever their jobs run.
     String carol = unique("carol");
-    api.newUser(carol, Forum.PASSWORD);
+    JsonObject carolAccount = api.newUser(carol, Forum.PASSWORD);
     long post = forum.post(bobToken, board, "Mentions", "Nothing yet").getLong("id");
     try (Browser browser = Browser.desktop()) {
       Ui.signIn(browser, siteB(), carol);
@@ -146,7 +146,15 @@ class LiveBrowserTest {
       assertEquals(0, unread(browser));
 
       Posts.comment(api, bobToken, post, null, "What do you think, @" + carol + "?");
-      browser.waitUntil(d -> unread(browser) == 1, Ui.LIVE, "the badge to count the mention");
+      try {
+        browser.waitUntil(d -> unread(browser) == 1, Ui.LIVE, "the badge to count the mention");
+      } catch (AssertionError e) {
+        // Which step lost it: the notification itself, its numbered event, or the delivery to the page.
+        String token = carolAccount.getString("accessToken");
+        long id = carolAccount.getJsonObject("user").getLong("id");
+        throw new AssertionError(e.getMessage() + "\nnotifications: " + api.get("/api/notifications", token)
+            + "\ncatch-up: " + api.get("/api/realtime/user." + id + "?after=0", token), e);
+      }
       browser.waitUntil(d -> d.findElements(By.cssSelector(".toast")).stream()
           .anyMatch(t -> t.getText().contains(bob + " mentioned you")), Ui.LIVE, "a toast about the mention");
 

@@ -29,8 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static dev.liveforum.support.Forum.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -113,17 +113,6 @@ class ViewsTest {
         .<JsonObject>request(Address.VIEW_PENDING, new JsonObject().put(Field.POST_IDS, new JsonArray().add(postId)))
         .map(Message::body).await();
     return reply.getJsonObject(Field.PENDING).getLong(String.valueOf(postId));
-  }
-
-  /** Waits (up to 30 s) until {@code condition} holds; a condition that never holds fails the test. */
-  private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("gave up waiting until " + what);
-      }
-      sleep(FAST);
-    }
   }
 
   private static void sleep(long ms) {
