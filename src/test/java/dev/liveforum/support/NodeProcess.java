@@ -93,6 +93,7 @@ public final class NodeProcess implements AutoCloseable {
     Map<String, String> env = production(jwtSecret);
     env.put(Setting.CLUSTER_ENABLED.env(), "true");
     env.put(Setting.CLUSTER_NAME.env(), TestServices.config().cluster().name());
+    env.put(Setting.CLUSTER_PORT.env(), String.valueOf(TestNode.HAZELCAST_BASE));
     env.put(Setting.CLUSTER_MEMBERS.env(), String.join(",", TestNode.MEMBERS));
     env.put(Setting.ROLES.env(), String.join(",", roles));
     return env;

@@ -12,9 +12,14 @@ import java.util.List;
 
 /** Starts real LiveForum nodes for tests, through the same {@link Node} the launcher uses. */
 public final class TestNode implements AutoCloseable {
-  /** Hazelcast ports for test clusters: from 15701, as the machine's own Hazelcast may hold 5701+. */
-  static final List<String> MEMBERS = List.of("127.0.0.1:15701", "127.0.0.1:15702", "127.0.0.1:15703",
-      "127.0.0.1:15704", "127.0.0.1:15705", "127.0.0.1:15706", "127.0.0.1:15707", "127.0.0.1:15708");
+  /**
+   * This run's Hazelcast ports: {@link #HAZELCAST_PORTS} in a row, free when the run began, at a random
+   * place below the system's ephemeral range. Fixed ports (5701+, 15701+) may be held by other programs
+   * or another test run on the machine; a node of this run tries these first and finds its cluster there.
+   */
+  static final int HAZELCAST_PORTS = 12;
+  static final int HAZELCAST_BASE = hazelcastBase();
+  static final List<String> MEMBERS = members();
 
   public final Node node;
   public final int port;
@@ -83,6 +88,7 @@ public final class TestNode implements AutoCloseable {
   public static Config clusterMember(Config base, String... roles) {
     return base
         .with(Setting.CLUSTER_ENABLED, true)
+        .with(Setting.CLUSTER_PORT, HAZELCAST_BASE)
         .with(Setting.CLUSTER_MEMBERS, new JsonArray(MEMBERS))
         .with(Setting.ROLES, new JsonArray(List.of(roles)));
   }
@@ -113,6 +119,36 @@ public final class TestNode implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static int hazelcastBase() {
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int base = 20_000 + random.nextInt(12_000 - HAZELCAST_PORTS);
+      if (allFree(base, HAZELCAST_PORTS)) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("found no " + HAZELCAST_PORTS + " free ports in a row for Hazelcast");
+  }
+
+  private static boolean allFree(int first, int count) {
+    for (int port = first; port < first + count; port++) {
+      try (ServerSocket s = new ServerSocket(port)) {
+        s.setReuseAddress(true);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> members() {
+    List<String> members = new ArrayList<>();
+    for (int port = HAZELCAST_BASE; port < HAZELCAST_BASE + HAZELCAST_PORTS; port++) {
+      members.add("127.0.0.1:" + port);
+    }
+    return List.copyOf(members);
   }
 
   public static int freePort() {
