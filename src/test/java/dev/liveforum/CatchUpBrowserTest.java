@@ -23,12 +23,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.liveforum.support.Eventually.eventually;
+import static dev.liveforum.support.Forum.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A page whose bridge node goes away: the comments written meanwhile are fetched when it is back,
- * each once and in order. Node A holds the data, B serves the page, C is the bridge the page uses.
+ * each once and in order, and a notification made before the page first reached it still counts.
+ * Node A holds the data, B serves the page, C is the bridge the page uses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Catching up: a page that lost its bridge shows what it missed, once each, in order")
@@ -46,7 +49,7 @@ class CatchUpBrowserTest {
   @BeforeAll
   void start() {
     Config config = TestServices.config().with(Setting.REALTIME_BACKLOG, BACKLOG);
-    a = TestNode.clustered(config, "http", "persistence", "cache", "bridge");
+    a = TestNode.clustered(config, "http", "persistence", "cache", "bridge", "notification");
     int[] ports = TestNode.freePorts(4);
     // Node C's bridge serves pages of node B, another origin: it lets exactly that one in.
     bridgeConfig = TestNode.clusterMember(config.with(Setting.BRIDGE_ORIGINS,
@@ -111,6 +114,38 @@ class CatchUpBrowserTest {
       page.waitUntil(d -> Ui.commentIds(page).size() == written.size() + 1, Ui.LIVE, "a new comment, live again");
       onlyExpectedProblems(page, "status of 410");
     }
+  }
+
+  @Test
+  @DisplayName("a mention made after the page showed its unread count, before it reached its bridge, still counts on the badge")
+  void mentionBeforeTheBridgeCounts() {
+    String carol = unique("carol");
+    String carolToken = api.newUser(carol, Forum.PASSWORD).getString("accessToken");
+    String bob = forum.user("bob");
+    long post = forum.post(bob, forum.board("mentions"), "Who is there", "Body").getLong("id");
+    Posts.comment(api, bob, post, null, "Hello @" + carol);
+    awaitUnread(carolToken, 1);
+    String site = "http://localhost:" + b.port;
+    c.close();
+    try (Browser page = Browser.desktop()) {
+      Ui.signIn(page, site, carol);
+      page.open(site + "/");
+      By badge = By.cssSelector("[data-badge]");
+      page.waitUntil(d -> d.findElement(badge).isDisplayed() && d.findElement(badge).getText().equals("1"), Ui.LIVE,
+          "the badge to show the unread count the page read");
+      Posts.comment(api, bob, post, null, "Still there, @" + carol + "?");
+      awaitUnread(carolToken, 2);
+      c = TestNode.startOn(bridgeConfig, c.port, c.bridgePort);
+      Ui.waitLive(page);
+      page.waitUntil(d -> d.findElement(badge).getText().equals("2"), Ui.LIVE,
+          "the badge to count the mention made before the bridge was reached");
+      onlyExpectedProblems(page);
+    }
+  }
+
+  private void awaitUnread(String token, long count) {
+    eventually("the unread count to be " + count,
+        () -> api.get("/api/notifications/unread-count", token).json().getLong("count") == count);
   }
 
   @Test

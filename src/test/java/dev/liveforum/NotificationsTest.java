@@ -215,7 +215,10 @@ class NotificationsTest {
     }
     JsonArray items = awaitNotifications(alice, "three notifications", i -> i.size() == 3);
     long newest = items.getJsonObject(0).getLong("id");
-    assertEquals(3L, apiA.get("/api/notifications/unread-count", alice.token()).json().getLong("count"));
+    JsonObject count = apiA.get("/api/notifications/unread-count", alice.token()).json();
+    assertEquals(3L, count.getLong("count"));
+    JsonObject caughtUp = apiA.get("/api/realtime/user." + alice.id() + "?after=0", alice.token()).json();
+    assertEquals(caughtUp.getLong("seq"), count.getLong("seq"), "the count comes with its channel's seq: " + caughtUp);
     assertEquals(401, apiA.get("/api/notifications").status());
     assertEquals(401, apiA.get("/api/notifications/unread-count").status());
     assertEquals(0, notifications(bob).size());

@@ -1,6 +1,7 @@
 package dev.liveforum.persistence;
 
 import dev.liveforum.bus.Address;
+import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import dev.liveforum.bus.GroupCommit;
@@ -192,12 +193,6 @@ final class NotificationService {
     return count == null ? 0L : count;
   }
 
-  /** The user's unread count, one row away (notification_counts, kept with every change). */
-  private static Future<Long> unread(SqlClient sql, long owner) {
-    return sql.preparedQuery(NotificationSql.UNREAD_COUNT).execute(Tuple.of(owner))
-        .map(rows -> rows.size() == 0 ? 0L : Rows.first(rows).getLong("n"));
-  }
-
   /**
    * In the transaction deleting post {@code postId}, before the delete: its notifications go with it
    * (cascading), so their owners' unread counts lose the unread ones. The rows are locked first, so a
@@ -244,7 +239,12 @@ final class NotificationService {
 
   Future<JsonObject> unreadCount(JsonObject body) {
     Actor actor = Actor.of(body).requireUser();
-    return unread(pool, actor.id()).map(n -> new JsonObject().put(Field.COUNT, n)).recover(Database::classify);
+    return pool.preparedQuery(NotificationSql.UNREAD_COUNT_WITH_SEQ).execute(Tuple.of(actor.id(), Channel.user(actor.id())))
+        .map(rows -> {
+          Row row = Rows.first(rows);
+          return new JsonObject().put(Field.COUNT, row.getLong("n")).put(Field.SEQ, row.getLong("seq"));
+        })
+        .recover(Database::classify);
   }
 
   /** Marks one of the actor's notifications read; someone else's is a 404, as if it did not exist. */

@@ -94,8 +94,12 @@ interface NotificationSql {
   String BY_IDS = COLUMNS + " WHERE n.id";
   String LIST = COLUMNS + " WHERE n.user_id = ? AND n.id < ? ORDER BY n.id DESC LIMIT ?";
   String LIST_UNREAD = COLUMNS + " WHERE n.user_id = ? AND n.read_at IS NULL AND n.id < ? ORDER BY n.id DESC LIMIT ?";
-  /** A user's unread count (no row: none). */
-  String UNREAD_COUNT = "SELECT unread AS n FROM notification_counts WHERE user_id = ?";
+  /**
+   * A user's unread count and the seq of their {@code user.<id>} channel, read together: a page that shows
+   * the count and then watches the channel from that seq misses no notification made in between.
+   */
+  String UNREAD_COUNT_WITH_SEQ = "SELECT COALESCE((SELECT unread FROM notification_counts WHERE user_id = ?), 0) AS n,"
+      + " COALESCE((SELECT seq FROM channel_seqs WHERE channel = ?), 0) AS seq";
   /**
    * Adds to users' unread counts: followed by {@link #UNREAD_ROW} (user, how many more) per user in user
    * order, then {@link #UNREAD_ADD_END}.

@@ -131,11 +131,15 @@ async function followUser(user) {
   if (watchedUser && bridge) bridge.unwatch(`user.${watchedUser}`);
   watchedUser = user?.id ?? null;
   if (!user) return;
+  // The count comes with the channel's seq read with it: watching from there, a notification made
+  // between this read and the subscription is caught up rather than lost.
+  let seq = null;
   try {
-    const { count } = await session.api('/api/notifications/unread-count');
-    setBadge(count);
+    const answer = await session.api('/api/notifications/unread-count');
+    setBadge(answer.count);
+    seq = answer.seq ?? null;
   } catch { /* the badge stays as it was; the next event sets it */ }
-  bridge?.watch(`user.${user.id}`, null, {
+  bridge?.watch(`user.${user.id}`, seq, {
     event(ev) {
       if (ev.type === 'notification.created') {
         setBadge(ev.data.unread);
