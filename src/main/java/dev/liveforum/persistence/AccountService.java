@@ -56,8 +56,7 @@ final class AccountService {
       throw Failure.badRequest("email is not a valid address");
     }
     checkPassword(password, Field.PASSWORD);
-    return passwords.hash(password, deadline)
-        .compose(deadline::then)
+    return newHash(password, deadline)
         .compose(hash -> IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(AccountSql.INSERT_USER)
             .execute(Tuple.of(username, email, hash))
             .compose(rows -> userById(tx, rows.property(MySQLClient.LAST_INSERTED_ID)))
@@ -184,27 +183,36 @@ final class AccountService {
         throw Failure.badRequest("currentPassword is required to change the password");
       }
     }
+    String session = body.getString(Field.SESSION_ID, "");
     return checkCurrent(userId, current)
-        .compose(checked -> (password == null ? Future.<String>succeededFuture() : passwords.hash(password, deadline))
-            .compose(deadline::then)
+        .compose(checked -> (password == null ? Future.<String>succeededFuture() : newHash(password, deadline))
             .compose(hash -> pool.withTransaction(conn -> unchanged(conn, userId, checked)
-            .compose(v -> username == null ? Future.succeededFuture()
-                : conn.preparedQuery(AccountSql.UPDATE_USERNAME).execute(Tuple.of(username, userId)))
-            .compose(v -> hash == null ? Future.succeededFuture()
-                : conn.preparedQuery(AccountSql.UPDATE_PASSWORD).execute(Tuple.of(hash, userId))
-                .compose(r -> conn.preparedQuery(AccountSql.REVOKE_OTHER_FAMILIES)
-                    .execute(Tuple.of(userId, body.getString(Field.SESSION_ID, "")))))
-            .compose(v -> userById(conn, userId)))))
+                .compose(v -> change(conn, userId, username, hash, session)))))
         .onSuccess(ok -> {
           if (password != null) {
             sessionsEnded.accept(new JsonObject().put(Field.USER_ID, userId)
-                .put(Field.KEPT_SESSION_ID, body.getString(Field.SESSION_ID, "")));
+                .put(Field.KEPT_SESSION_ID, session));
           }
         })
         .map(AccountService::me)
         .recover(t -> Database.isDuplicate(t, "uq_users_username")
             ? Future.failedFuture(Failure.conflict("username '" + username + "' is already taken"))
             : Database.classify(t));
+  }
+
+  /** Sets what is given (null: unchanged); a new password hash signs out every session but {@code kept}. */
+  private static Future<Row> change(SqlConnection conn, long userId, String username, String hash, String kept) {
+    return (username == null ? Future.succeededFuture()
+            : conn.preparedQuery(AccountSql.UPDATE_USERNAME).execute(Tuple.of(username, userId)))
+        .compose(v -> hash == null ? Future.succeededFuture()
+            : conn.preparedQuery(AccountSql.UPDATE_PASSWORD).execute(Tuple.of(hash, userId))
+                .compose(r -> conn.preparedQuery(AccountSql.REVOKE_OTHER_FAMILIES).execute(Tuple.of(userId, kept))))
+        .compose(v -> userById(conn, userId));
+  }
+
+  /** A new password's hash, made in time for {@code deadline} or refused with 503 (nothing is written then). */
+  private Future<String> newHash(String password, Deadline deadline) {
+    return passwords.hash(password, deadline).compose(deadline::then);
   }
 
   /** The stored hash {@code current} matches (null when no current password is given); 403 when it does not. */

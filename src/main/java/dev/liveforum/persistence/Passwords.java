@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,14 +91,18 @@ final class Passwords {
   private <T> Future<T> run(int priority, Callable<T> work) {
     Context context = vertx.getOrCreateContext();
     Promise<T> result = Promise.promise();
-    threads.execute(new Task(priority, order.incrementAndGet(), () -> {
-      try {
-        T value = work.call();
-        context.runOnContext(v -> result.complete(value));
-      } catch (Throwable t) {
-        context.runOnContext(v -> result.fail(t));
-      }
-    }));
+    try {
+      threads.execute(new Task(priority, order.incrementAndGet(), () -> {
+        try {
+          T value = work.call();
+          context.runOnContext(v -> result.complete(value));
+        } catch (Throwable t) {
+          context.runOnContext(v -> result.fail(t));
+        }
+      }));
+    } catch (RejectedExecutionException stopping) {
+      return Future.failedFuture(Failure.unavailable(Deadline.BUSY));
+    }
     return result.future();
   }
 
