@@ -19,6 +19,11 @@ public final class Field {
   public static final String REFRESH_TOKEN = "refreshToken";
   public static final String SESSION_ID = "sessionId";
   public static final String KEPT_SESSION_ID = "keptSessionId";
+  /**
+   * How long the HTTP edge waits for the reply to an account write (ms): persistence refuses, writing
+   * nothing, a write it could only make after that (see persistence/Deadline).
+   */
+  public static final String ANSWER_WITHIN_MS = "answerWithinMs";
 
   /** Who asks: set by the HTTP edge from the verified access token, never from the request body. */
   public static final String ACTOR_ID = "actorId";

@@ -1,6 +1,7 @@
 package dev.liveforum.http;
 
 import dev.liveforum.auth.AccessTokens;
+import dev.liveforum.auth.Emails;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
 import dev.liveforum.launch.Config;
@@ -11,7 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Locale;
+import java.util.function.Supplier;
 
 /** /api/auth/* and /api/users/me: the edge of the account aggregate. */
 final class AccountRoutes {
@@ -27,11 +28,16 @@ final class AccountRoutes {
     this.auth = auth;
   }
 
+  /** Limited per client IP (every attempt counts): a flood of sign-ups from one address stops at the limit. */
   void register(RoutingContext rc) {
-    edge.ask(rc, Address.USER_REGISTER, edge.withKey(rc, Edge.body(rc), null)).onSuccess(user -> {
-      rc.response().putHeader("Location", "/api/users/" + user.getLong(Field.ID));
-      Edge.json(rc, 201, user);
-    });
+    JsonObject command = edge.withKey(rc, Edge.body(rc), null).put(Field.ANSWER_WITHIN_MS, edge.timeoutMs());
+    limit(rc, Address.RATE_LIMIT_HIT, "register:ip:" + RequestLog.clientIp(rc), auth.registerLimitPerIp(),
+        auth.registerWindowSeconds(), "registrations from your address")
+        .compose(ok -> edge.ask(rc, Address.USER_REGISTER, command))
+        .onSuccess(user -> {
+          rc.response().putHeader("Location", "/api/users/" + user.getLong(Field.ID));
+          Edge.json(rc, 201, user);
+        });
   }
 
   void login(RoutingContext rc) {
@@ -42,20 +48,31 @@ final class AccountRoutes {
 
   /**
    * Checks the email and password of the request body and starts a session: {@code {user, refreshToken,
-   * sessionId}}. A failed future has already been answered (401, 429, 503). Sign-in is limited per client
-   * IP (every attempt counts) and per account (failed attempts count), cluster-wide in Redis, whichever
-   * route it comes through. The limits fail open: with Redis down, people can still sign in.
+   * sessionId}}. A failed future has already been answered (401, 429, 503), whichever route it comes through.
    */
   Future<JsonObject> signIn(RoutingContext rc) {
     JsonObject body = Edge.body(rc);
-    String ipKey = "login:ip:" + RequestLog.clientIp(rc);
-    String accountKey = "login:account:" + Edge.sha256(body.getString(Field.EMAIL).trim().toLowerCase(Locale.ROOT));
-    return limit(rc, Address.RATE_LIMIT_HIT, ipKey, auth.loginLimitPerIp())
-        .compose(ok -> limit(rc, Address.RATE_LIMIT_CHECK, accountKey, auth.loginLimitPerAccount()))
-        .compose(ok -> edge.askQuietly(rc, Address.USER_LOGIN, body))
+    return passwordAttempt(rc, body.getString(Field.EMAIL), 401, "login attempts",
+        () -> edge.askQuietly(rc, Address.USER_LOGIN, body));
+  }
+
+  /**
+   * An attempt at an account's password, {@code wrong} the failure code of a wrong one. Limited
+   * cluster-wide in Redis per client IP (every attempt counts) and per account and client IP together
+   * (wrong passwords count): a guesser is stopped, but cannot lock the owner out, who signs in from
+   * another address. The limits fail open: with Redis down, people can still sign in.
+   */
+  private Future<JsonObject> passwordAttempt(RoutingContext rc, String email, int wrong, String what,
+                                             Supplier<Future<JsonObject>> attempt) {
+    String ip = RequestLog.clientIp(rc);
+    int window = auth.loginWindowSeconds();
+    String accountKey = "login:account:" + Edge.sha256(Emails.normalise(email)) + ":" + ip;
+    return limit(rc, Address.RATE_LIMIT_HIT, "login:ip:" + ip, auth.loginLimitPerIp(), window, what)
+        .compose(ok -> limit(rc, Address.RATE_LIMIT_CHECK, accountKey, auth.loginLimitPerAccount(), window, what))
+        .compose(ok -> attempt.get())
         .onFailure(t -> {
-          if (t instanceof ReplyException re && re.failureCode() == 401) {
-            limit(rc, Address.RATE_LIMIT_HIT, accountKey, auth.loginLimitPerAccount())
+          if (t instanceof ReplyException re && re.failureCode() == wrong) {
+            limit(rc, Address.RATE_LIMIT_HIT, accountKey, auth.loginLimitPerAccount(), window, what)
                 .onComplete(ignored -> Problems.fromBus(rc, re));
           } else if (t instanceof ReplyException re) {
             Problems.fromBus(rc, re);
@@ -79,11 +96,19 @@ final class AccountRoutes {
         .onSuccess(user -> Edge.json(rc, 200, user));
   }
 
+  /** A change that gives {@code currentPassword} is a password attempt, limited as sign-in is. */
   void updateMe(RoutingContext rc) {
+    Long userId = AccessTokens.userId(rc.user());
     JsonObject change = Edge.body(rc)
-        .put(Field.USER_ID, AccessTokens.userId(rc.user()))
-        .put(Field.SESSION_ID, AccessTokens.sessionId(rc.user()));
-    edge.ask(rc, Address.USER_UPDATE, change).onSuccess(user -> Edge.json(rc, 200, user));
+        .put(Field.USER_ID, userId)
+        .put(Field.SESSION_ID, AccessTokens.sessionId(rc.user()))
+        .put(Field.ANSWER_WITHIN_MS, edge.timeoutMs());
+    Future<JsonObject> updated = change.getString(Field.CURRENT_PASSWORD) == null
+        ? edge.ask(rc, Address.USER_UPDATE, change)
+        : edge.ask(rc, Address.USER_GET, new JsonObject().put(Field.USER_ID, userId))
+            .compose(me -> passwordAttempt(rc, me.getString(Field.EMAIL), 403, "wrong passwords",
+                () -> edge.askQuietly(rc, Address.USER_UPDATE, change)));
+    updated.onSuccess(user -> Edge.json(rc, 200, user));
   }
 
   /** A new access token for a session from the bus: {@code {accessToken, tokenType, expiresIn}}. */
@@ -95,12 +120,13 @@ final class AccountRoutes {
   }
 
   /** Succeeds when allowed (or when the limiter cannot be reached); answers 429 and fails otherwise. */
-  private Future<Void> limit(RoutingContext rc, String address, String key, int limit) {
+  private Future<Void> limit(RoutingContext rc, String address, String key, int limit, int windowSeconds,
+                             String what) {
     JsonObject ask = new JsonObject().put(Field.KEY, key).put(Field.LIMIT, limit)
-        .put(Field.WINDOW_SECONDS, auth.loginWindowSeconds());
+        .put(Field.WINDOW_SECONDS, windowSeconds);
     return edge.askQuietly(rc, address, ask).transform(ar -> {
       if (ar.failed()) {
-        log.warn("login rate limit not applied: {} [request {}]", ar.cause().getMessage(), RequestLog.id(rc));
+        log.warn("rate limit on {} not applied: {} [request {}]", what, ar.cause().getMessage(), RequestLog.id(rc));
         return Future.succeededFuture();
       }
       if (ar.result().getBoolean(Field.ALLOWED)) {
@@ -108,7 +134,7 @@ final class AccountRoutes {
       }
       long retry = ar.result().getLong(Field.RETRY_AFTER);
       rc.response().putHeader("Retry-After", String.valueOf(retry));
-      Problems.send(rc, 429, "too many login attempts; try again in " + retry + " seconds");
+      Problems.send(rc, 429, "too many " + what + "; try again in " + retry + " seconds");
       return Future.failedFuture(new Limited());
     });
   }

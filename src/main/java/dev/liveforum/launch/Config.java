@@ -46,7 +46,9 @@ public final class Config {
   }
 
   public record Auth(String jwtSecret, int accessTtlSeconds, int refreshTtlDays, int bcryptCost,
-                     int loginLimitPerIp, int loginLimitPerAccount, int loginWindowSeconds) {
+                     int bcryptThreads, int bcryptQueue,
+                     int loginLimitPerIp, int loginLimitPerAccount, int loginWindowSeconds,
+                     int registerLimitPerIp, int registerWindowSeconds) {
     /** Empty only where nothing set it (the launcher fills it in for {@code dev}): an empty key signs for anyone. */
     @Override
     public String jwtSecret() {
@@ -200,8 +202,12 @@ public final class Config {
 
   public Auth auth() {
     return new Auth(string(Setting.JWT_SECRET), integer(Setting.ACCESS_TTL),
-        integer(Setting.REFRESH_TTL), integer(Setting.BCRYPT_COST), integer(Setting.LOGIN_LIMIT_IP),
-        integer(Setting.LOGIN_LIMIT_ACCOUNT), integer(Setting.LOGIN_WINDOW));
+        integer(Setting.REFRESH_TTL), integer(Setting.BCRYPT_COST),
+        integer(Setting.BCRYPT_THREADS) > 0 ? integer(Setting.BCRYPT_THREADS)
+            : Math.max(2, Runtime.getRuntime().availableProcessors()),
+        integer(Setting.BCRYPT_QUEUE), integer(Setting.LOGIN_LIMIT_IP),
+        integer(Setting.LOGIN_LIMIT_ACCOUNT), integer(Setting.LOGIN_WINDOW),
+        integer(Setting.REGISTER_LIMIT_IP), integer(Setting.REGISTER_WINDOW));
   }
 
   public Cluster cluster() {
@@ -292,6 +298,10 @@ public final class Config {
     range(Setting.LOGIN_LIMIT_IP, 1, 1_000_000);
     range(Setting.LOGIN_LIMIT_ACCOUNT, 1, 1_000_000);
     range(Setting.LOGIN_WINDOW, 1, 86_400);
+    range(Setting.BCRYPT_THREADS, 0, 256);
+    range(Setting.BCRYPT_QUEUE, 0, 100_000);
+    range(Setting.REGISTER_LIMIT_IP, 1, 1_000_000);
+    range(Setting.REGISTER_WINDOW, 1, 7 * 86_400);
     range(Setting.BUS_TIMEOUT, 100, 600_000);
     range(Setting.VIEWS_FLUSH_INTERVAL, 10, 3_600_000);
     range(Setting.IDEMPOTENCY_KEEP_HOURS, 1, 720);

@@ -1,5 +1,6 @@
 package dev.liveforum.persistence;
 
+import dev.liveforum.auth.Emails;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
@@ -12,7 +13,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
  */
 final class AccountService {
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_]{3,30}");
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
   private static final String BAD_LOGIN = "email or password is incorrect";
   private static final String BAD_REFRESH = "refresh token is not valid; sign in again";
 
@@ -43,16 +42,21 @@ final class AccountService {
     this.sessionsEnded = sessionsEnded;
   }
 
+  /**
+   * Creates an account. Its password is hashed before anything is written; a registration that waited for
+   * bcrypt until its asker would no longer hear the answer is refused with 503 and writes nothing.
+   */
   Future<JsonObject> register(JsonObject body) {
+    Deadline deadline = Deadline.of(body);
     String username = body.getString(Field.USERNAME, "");
-    String email = normaliseEmail(body.getString(Field.EMAIL, ""));
+    String email = Emails.normalise(body.getString(Field.EMAIL, ""));
     String password = body.getString(Field.PASSWORD, "");
     checkUsername(username);
-    if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+    if (!Emails.valid(email)) {
       throw Failure.badRequest("email is not a valid address");
     }
     checkPassword(password, Field.PASSWORD);
-    return passwords.hash(password)
+    return newHash(password, deadline)
         .compose(hash -> IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(AccountSql.INSERT_USER)
             .execute(Tuple.of(username, email, hash))
             .compose(rows -> userById(tx, rows.property(MySQLClient.LAST_INSERTED_ID)))
@@ -71,9 +75,9 @@ final class AccountService {
 
   /** Checks the password and starts a new session (refresh-token family). */
   Future<JsonObject> login(JsonObject body) {
-    String email = normaliseEmail(body.getString(Field.EMAIL, ""));
+    String email = Emails.normalise(body.getString(Field.EMAIL, ""));
     String password = body.getString(Field.PASSWORD, "");
-    return pool.preparedQuery(AccountSql.LOGIN_BY_EMAIL).execute(Tuple.of(email))
+    return pool.preparedQuery(AccountSql.LOGIN_BY_EMAIL).execute(Tuple.of(email, email))
         .compose(rows -> {
           Row row = Rows.first(rows);
           return passwords.verify(password, row == null ? null : row.getString("password_hash"))
@@ -157,9 +161,12 @@ final class AccountService {
 
   /**
    * Changes the caller's username and/or password. A new password needs the current one, and signs
-   * out every other session of the account (the caller's own, {@code sessionId}, stays).
+   * out every other session of the account (the caller's own, {@code sessionId}, stays). The current
+   * password is checked before the new one is hashed (a wrong guess costs one bcrypt, not two), and
+   * bcrypt runs outside the transaction: the hash it checked is compared again under the row lock.
    */
   Future<JsonObject> update(JsonObject body) {
+    Deadline deadline = Deadline.of(body);
     long userId = body.getLong(Field.USER_ID);
     String username = body.getString(Field.USERNAME);
     String password = body.getString(Field.PASSWORD);
@@ -176,19 +183,15 @@ final class AccountService {
         throw Failure.badRequest("currentPassword is required to change the password");
       }
     }
-    Future<String> newHash = password == null ? Future.succeededFuture() : passwords.hash(password);
-    return newHash.compose(hash -> pool.withTransaction(conn -> checkCurrent(conn, userId, current)
-            .compose(v -> username == null ? Future.succeededFuture()
-                : conn.preparedQuery(AccountSql.UPDATE_USERNAME).execute(Tuple.of(username, userId)))
-            .compose(v -> hash == null ? Future.succeededFuture()
-                : conn.preparedQuery(AccountSql.UPDATE_PASSWORD).execute(Tuple.of(hash, userId))
-                .compose(r -> conn.preparedQuery(AccountSql.REVOKE_OTHER_FAMILIES)
-                    .execute(Tuple.of(userId, body.getString(Field.SESSION_ID, "")))))
-            .compose(v -> userById(conn, userId))))
+    String session = body.getString(Field.SESSION_ID, "");
+    return checkCurrent(userId, current)
+        .compose(checked -> (password == null ? Future.<String>succeededFuture() : newHash(password, deadline))
+            .compose(hash -> pool.withTransaction(conn -> unchanged(conn, userId, checked)
+                .compose(v -> change(conn, userId, username, hash, session)))))
         .onSuccess(ok -> {
           if (password != null) {
             sessionsEnded.accept(new JsonObject().put(Field.USER_ID, userId)
-                .put(Field.KEPT_SESSION_ID, body.getString(Field.SESSION_ID, "")));
+                .put(Field.KEPT_SESSION_ID, session));
           }
         })
         .map(AccountService::me)
@@ -197,20 +200,45 @@ final class AccountService {
             : Database.classify(t));
   }
 
-  private Future<Void> checkCurrent(SqlConnection conn, long userId, String current) {
+  /** Sets what is given (null: unchanged); a new password hash signs out every session but {@code kept}. */
+  private static Future<Row> change(SqlConnection conn, long userId, String username, String hash, String kept) {
+    return (username == null ? Future.succeededFuture()
+            : conn.preparedQuery(AccountSql.UPDATE_USERNAME).execute(Tuple.of(username, userId)))
+        .compose(v -> hash == null ? Future.succeededFuture()
+            : conn.preparedQuery(AccountSql.UPDATE_PASSWORD).execute(Tuple.of(hash, userId))
+                .compose(r -> conn.preparedQuery(AccountSql.REVOKE_OTHER_FAMILIES).execute(Tuple.of(userId, kept))))
+        .compose(v -> userById(conn, userId));
+  }
+
+  /** A new password's hash, made in time for {@code deadline} or refused with 503 (nothing is written then). */
+  private Future<String> newHash(String password, Deadline deadline) {
+    return passwords.hash(password, deadline).compose(deadline::then);
+  }
+
+  /** The stored hash {@code current} matches (null when no current password is given); 403 when it does not. */
+  private Future<String> checkCurrent(long userId, String current) {
     if (current == null) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery(AccountSql.PASSWORD_BY_ID).execute(Tuple.of(userId))
-        .compose(rows -> {
-          Row row = Rows.first(rows);
-          if (row == null) {
-            return Future.failedFuture(Failure.notFound("this account no longer exists"));
-          }
-          return passwords.verify(current, row.getString("password_hash"));
-        })
-        .compose(ok -> ok ? Future.succeededFuture()
-            : Future.failedFuture(Failure.forbidden("currentPassword is incorrect")));
+    return passwordHash(pool, userId, AccountSql.PASSWORD_BY_ID)
+        .compose(stored -> passwords.verify(current, stored)
+            .compose(ok -> ok ? Future.succeededFuture(stored)
+                : Future.failedFuture(Failure.forbidden("currentPassword is incorrect"))));
+  }
+
+  /** Locks the account's row; fails if its password is no longer the one checked (null: none was). */
+  private Future<Void> unchanged(SqlConnection conn, long userId, String checked) {
+    return passwordHash(conn, userId, AccountSql.PASSWORD_BY_ID_FOR_UPDATE)
+        .compose(stored -> checked == null || checked.equals(stored) ? Future.<Void>succeededFuture()
+            : Future.failedFuture(Failure.conflict("the password was changed meanwhile; nothing was changed")));
+  }
+
+  private static Future<String> passwordHash(io.vertx.sqlclient.SqlClient client, long userId, String sql) {
+    return client.preparedQuery(sql).execute(Tuple.of(userId)).compose(rows -> {
+      Row row = Rows.first(rows);
+      return row == null ? Future.failedFuture(Failure.notFound("this account no longer exists"))
+          : Future.succeededFuture(row.getString("password_hash"));
+    });
   }
 
   private Future<String> issueToken(io.vertx.sqlclient.SqlClient client, long userId, String family) {
@@ -246,10 +274,6 @@ final class AccountService {
   /** The signed-in user's own view: the public profile plus their email. */
   static JsonObject me(Row row) {
     return publicUser(row).put(Field.EMAIL, row.getString("email"));
-  }
-
-  private static String normaliseEmail(String email) {
-    return email.trim().toLowerCase(Locale.ROOT);
   }
 
   private static void checkUsername(String username) {

@@ -7,8 +7,14 @@ interface AccountSql {
           + " VALUES (?, ?, ?, 'user', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))";
   String USER_COLUMNS = "id, username, email, role, created_at";
   String USER_BY_ID = "SELECT " + USER_COLUMNS + " FROM users WHERE id = ?";
-  String LOGIN_BY_EMAIL = "SELECT " + USER_COLUMNS + ", password_hash FROM users WHERE email = ?";
-  String PASSWORD_BY_ID = "SELECT password_hash FROM users WHERE id = ? FOR UPDATE";
+  /**
+   * An email spelt exactly as given (normalised: auth/Emails): the column's accent- and case-blind
+   * collation finds the row by uq_users_email, the byte comparison keeps "böb@…" from signing in as "bob@…".
+   */
+  String LOGIN_BY_EMAIL = "SELECT " + USER_COLUMNS + ", password_hash FROM users"
+      + " WHERE email = ? AND CAST(email AS BINARY) = CAST(? AS BINARY)";
+  String PASSWORD_BY_ID = "SELECT password_hash FROM users WHERE id = ?";
+  String PASSWORD_BY_ID_FOR_UPDATE = PASSWORD_BY_ID + " FOR UPDATE";
   String UPDATE_USERNAME = "UPDATE users SET username = ? WHERE id = ?";
   String MAKE_ADMIN = "UPDATE users SET role = 'admin' WHERE username = ?";
   String UPDATE_PASSWORD = "UPDATE users SET password_hash = ? WHERE id = ?";

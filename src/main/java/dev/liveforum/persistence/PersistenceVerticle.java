@@ -17,7 +17,7 @@ import io.vertx.sqlclient.Pool;
 public class PersistenceVerticle extends VerticleBase {
   private Pool pool;
   private StoreGate gate;
-  private WorkerExecutor bcryptWorkers;
+  private Passwords passwords;
   private WorkerExecutor imageWorkers;
   private OutboxRelay relay;
   private Heartbeats heartbeats;
@@ -40,12 +40,11 @@ public class PersistenceVerticle extends VerticleBase {
       // A probe waits behind the requests for a connection: a busy pool must not look like a lost database.
       gate = new StoreGate(vertx, "persistence", () -> pool.query("SELECT 1").execute(),
           config.busTimeoutMs());
-      bcryptWorkers = vertx.createSharedWorkerExecutor("liveforum-bcrypt",
-          Math.max(2, Runtime.getRuntime().availableProcessors()));
+      Config.Auth auth = config.auth();
+      passwords = new Passwords(vertx, auth.bcryptCost(), auth.bcryptThreads(), auth.bcryptQueue());
       relay = new OutboxRelay(vertx, pool);
       relay.start(1000);
-      AccountService accounts = new AccountService(pool, new Passwords(bcryptWorkers, config.auth().bcryptCost()),
-          config.auth().refreshTtlDays(), relay::kick,
+      AccountService accounts = new AccountService(pool, passwords, auth.refreshTtlDays(), relay::kick,
           ended -> vertx.eventBus().publish(Address.SESSIONS_ENDED, ended));
       gate.serve(Address.USER_REGISTER, accounts::register);
       gate.serve(Address.USER_LOGIN, accounts::login);
@@ -134,8 +133,8 @@ public class PersistenceVerticle extends VerticleBase {
     if (relay != null) {
       relay.stop();
     }
-    if (bcryptWorkers != null) {
-      bcryptWorkers.close();
+    if (passwords != null) {
+      passwords.close();
     }
     if (imageWorkers != null) {
       imageWorkers.close();

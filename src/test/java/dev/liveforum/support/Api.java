@@ -19,14 +19,26 @@ public final class Api {
 
   private final String host;
   private final int port;
+  /** The client this Api speaks for behind a trusted proxy (sent as X-Forwarded-For); null: itself. */
+  private final String client;
 
   public Api(int port) {
     this("127.0.0.1", port);
   }
 
   public Api(String host, int port) {
+    this(host, port, null);
+  }
+
+  private Api(String host, int port, String client) {
     this.host = host;
     this.port = port;
+    this.client = client;
+  }
+
+  /** This Api as the client {@code ip}, for a node that trusts 127.0.0.1 as a proxy ({@code http.trustedProxies}). */
+  public Api as(String ip) {
+    return new Api(host, port, ip);
   }
 
   public Response get(String path, String token) {
@@ -66,6 +78,9 @@ public final class Api {
     HttpRequest<Buffer> request = CLIENT.request(method, port, host, path).timeout(30_000);
     if (token != null) {
       request.bearerTokenAuthentication(token);
+    }
+    if (client != null) {
+      request.putHeader("X-Forwarded-For", client);
     }
     if (headers != null) {
       request.putHeaders(headers);

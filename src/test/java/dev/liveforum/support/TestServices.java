@@ -81,7 +81,7 @@ public final class TestServices {
       JsonObject json = new JsonObject()
           .put("profile", "dev")
           .put("auth", new JsonObject().put("bcryptCost", 4).put("loginLimitPerIp", 100_000)
-              .put("loginLimitPerAccount", 100_000))
+              .put("loginLimitPerAccount", 100_000).put("registerLimitPerIp", 100_000))
           .put("redis", new JsonObject().put("keyPrefix", "lf-test-" + RUN_ID + ":"))
           .put("jwt", new JsonObject().put("secret", "test-secret-" + UUID.randomUUID()))
           .put("http", new JsonObject().put("instances", 1))
