@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.CommentPages.ids;
+import static dev.liveforum.support.CommentPages.item;
 import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,20 +97,6 @@ class CommentsTest {
     return r.json();
   }
 
-  private static List<Long> ids(JsonObject page) {
-    List<Long> ids = new ArrayList<>();
-    page.getJsonArray("items").forEach(i -> ids.add(((JsonObject) i).getLong("id")));
-    return ids;
-  }
-
-  private static JsonObject item(JsonObject page, long id) {
-    for (Object o : page.getJsonArray("items")) {
-      if (((JsonObject) o).getLong("id") == id) {
-        return (JsonObject) o;
-      }
-    }
-    throw new AssertionError("comment " + id + " is not in " + page.encode());
-  }
 
 
   private long commentCount(long postId) {

@@ -42,6 +42,8 @@ public final class Address {
 
   // comments
   public static final String COMMENT_LIST = "persistence.comment.list";
+  /** A page of one root comment's replies. */
+  public static final String COMMENT_REPLIES = "persistence.comment.replies";
   public static final String COMMENT_CREATE = "persistence.comment.create";
   public static final String COMMENT_UPDATE = "persistence.comment.update";
   public static final String COMMENT_DELETE = "persistence.comment.delete";

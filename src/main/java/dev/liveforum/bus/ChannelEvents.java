@@ -24,7 +24,7 @@ public final class ChannelEvents {
   private static final List<String> POST_EDIT = List.of(Field.ID, Field.BOARD_ID, Field.TITLE, Field.CONTENT,
       "contentHtml", "editedAt");
   private static final List<String> POST_GONE = List.of(Field.ID, Field.BOARD_ID);
-  private static final List<String> COMMENT_NEW = List.of(Field.COMMENT_ID, Field.POST_ID, Field.PARENT_ID, "rootId",
+  private static final List<String> COMMENT_NEW = List.of(Field.COMMENT_ID, Field.POST_ID, Field.PARENT_ID, "replyTo", "rootId",
       "depth", Field.AUTHOR_ID, "authorName", Field.CONTENT, "contentHtml", "excerpt", Field.CREATED_AT,
       "commentCount");
   private static final List<String> COMMENT_EDIT = List.of(Field.COMMENT_ID, Field.POST_ID, Field.CONTENT,

@@ -24,6 +24,11 @@ final class CommentRoutes {
     edge.relay(rc, Address.COMMENT_LIST, query, 200);
   }
 
+  /** The rest of a root comment's replies, a page at a time, after those its thread page showed. */
+  void listReplies(RoutingContext rc) {
+    edge.relay(rc, Address.COMMENT_REPLIES, Edge.params(rc, Field.CURSOR, Field.LIMIT).put(Field.ID, Edge.id(rc)), 200);
+  }
+
   /** A new or deleted comment changes its post's comment count: the cached post goes. */
   void createComment(RoutingContext rc) {
     long postId = Edge.id(rc);

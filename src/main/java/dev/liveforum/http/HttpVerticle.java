@@ -112,6 +112,7 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("previewMarkdown").addHandler(forum::preview);
       CommentRoutes comments = new CommentRoutes(edge, cache);
       builder.getRoute("listComments").addHandler(comments::listComments);
+      builder.getRoute("listReplies").addHandler(comments::listReplies);
       builder.getRoute("createComment").addHandler(comments::createComment);
       builder.getRoute("updateComment").addHandler(comments::updateComment);
       builder.getRoute("deleteComment").addHandler(comments::deleteComment);

@@ -34,6 +34,8 @@ final class PageRoutes {
   static final Set<String> PERIODS = Set.of("day", "week", "month", "all");
   /** Root comments on one page of a post (the API's largest page). */
   static final int COMMENT_PAGE = 50;
+  /** Replies on one page of {@code /comments/{id}} (the API's largest page). */
+  static final int REPLY_PAGE = 50;
   /** Stands where the view count goes while a post page is rendered for the cache. */
   private static final String VIEWS = "\u0000" + java.util.UUID.randomUUID() + "\u0000";
 
@@ -58,6 +60,7 @@ final class PageRoutes {
     router.get("/posts/:id/edit").handler(rc -> withId(rc, id -> edit(rc, id)));
     router.get("/posts/:id").handler(rc -> withId(rc, id -> post(rc, id)));
     router.get("/posts/:id/:slug").handler(rc -> withId(rc, id -> post(rc, id)));
+    router.get("/comments/:id").handler(rc -> withId(rc, id -> replies(rc, id)));
     router.get("/users/:id").handler(rc -> withId(rc, id -> user(rc, id)));
     router.get("/search").handler(this::search);
     router.get("/login").handler(rc -> form(rc, "login.jte", "Sign in", "Sign in to LiveForum."));
@@ -178,6 +181,34 @@ final class PageRoutes {
           html(rc, page, counted.getLong(Field.VIEW_COUNT));
           return page;
         });
+      });
+    });
+  }
+
+  /**
+   * {@code /comments/{id}}: a root comment with its replies, {@link #REPLY_PAGE} at a time, oldest first.
+   * The post page's "Show n more replies" leads here for readers without JavaScript (its script loads
+   * them in place instead). A reply whose parent was on an earlier page stands directly under the root.
+   */
+  private void replies(RoutingContext rc, long id) {
+    String cursor = cursor(rc, Field.CURSOR);
+    if (cursor == null) {
+      return;
+    }
+    JsonObject query = paged(new JsonObject().put(Field.ID, id).put(Field.LIMIT, REPLY_PAGE), cursor);
+    edge.ask(rc, Address.COMMENT_REPLIES, query).compose(replies -> {
+      JsonObject root = replies.getJsonObject("root");
+      return cache.post(rc, new JsonObject().put(Field.ID, root.getLong(Field.POST_ID))).onSuccess(post -> {
+        String path = "/comments/" + id;
+        String next = replies.getString("nextCursor");
+        String name = Fmt.name(root.getJsonObject("author"));
+        Map<String, Object> params = params(rc, new Layout("Replies to " + name + ": " + post.getString("title"),
+            Fmt.cut(root.getString("content"), 160), canonical(rc, cursor.isEmpty() ? path : path + "?cursor=" + Fmt.q(cursor)),
+            null, next == null ? null : path + "?cursor=" + Fmt.q(next), bridge(rc), List.of(), ""));
+        params.put("post", post);
+        params.put("root", new Thread(root, Thread.of(replies.getJsonArray("items", new JsonArray()))));
+        params.put("firstPage", cursor.isEmpty());
+        html(rc, 200, Templates.render("replies.jte", params));
       });
     });
   }

@@ -65,6 +65,9 @@ public final class Config {
 
   public record Realtime(int backlogSize, int backlogTtlSeconds) {}
 
+  /** How much of a thread one page holds, and how deep replies go. */
+  public record Comments(int repliesPerRoot, int maxDepth) {}
+
   public record Notifications(int maxAttempts, int retryDelayMs, int claimTimeoutMs, int groupWindowSeconds,
       int feedIntervalMs) {}
 
@@ -174,6 +177,10 @@ public final class Config {
 
   public Realtime realtime() {
     return new Realtime(integer(Setting.REALTIME_BACKLOG), integer(Setting.REALTIME_BACKLOG_TTL));
+  }
+
+  public Comments comments() {
+    return new Comments(integer(Setting.COMMENTS_REPLIES_PER_ROOT), integer(Setting.COMMENTS_MAX_DEPTH));
   }
 
   public Notifications notifications() {
@@ -314,6 +321,8 @@ public final class Config {
     range(Setting.BRIDGE_TYPING_INTERVAL, 0, 600_000);
     range(Setting.BRIDGE_PRESENCE_INTERVAL, 50, 60_000);
     range(Setting.REALTIME_BACKLOG, 1, 100_000);
+    range(Setting.COMMENTS_REPLIES_PER_ROOT, 0, 100);
+    range(Setting.COMMENTS_MAX_DEPTH, 1, 100);
     range(Setting.REALTIME_BACKLOG_TTL, 1, 30 * 86_400);
     range(Setting.NOTIFY_MAX_ATTEMPTS, 1, 100);
     range(Setting.NOTIFY_RETRY_DELAY, 10, 3_600_000);

@@ -15,6 +15,8 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,9 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Threaded comments: anyone reads a thread, signed-in users comment and reply at any depth, authors
+ * Threaded comments: anyone reads a thread, signed-in users comment and reply (down to a depth limit), authors
  * and admins edit and delete. A delete is soft: the row keeps its place so that replies below it keep
  * theirs, and the thread shows it as a placeholder while any reply below it is still there.
  */
@@ -35,25 +38,40 @@ final class CommentService {
   /** How much of the content an event carries (code points). */
   static final int EXCERPT = 300;
   private static final String CURSOR_KIND = "comments";
+  private static final String REPLIES_CURSOR_KIND = "replies";
+  static final String MORE_REPLIES = "moreReplies";
+  static final String REPLIES_CURSOR = "repliesCursor";
+  static final String REPLY_TO = "replyTo";
 
   private final Pool pool;
   private final Cursors cursors;
   private final Markdown markdown;
   private final Runnable afterCommit;
+  private final int repliesPerRoot;
+  private final int maxDepth;
   private final GroupCommit<NewComment, JsonObject> creates = new GroupCommit<>(this::createAll);
 
-  CommentService(Pool pool, Cursors cursors, Markdown markdown, Runnable afterCommit) {
+  /**
+   * {@code repliesPerRoot}: replies a thread page shows under each root; {@code maxDepth}: the deepest
+   * level a reply takes (a root is level 0).
+   */
+  CommentService(Pool pool, Cursors cursors, Markdown markdown, Runnable afterCommit, int repliesPerRoot,
+                 int maxDepth) {
     this.pool = pool;
     this.cursors = cursors;
     this.markdown = markdown;
     this.afterCommit = afterCommit;
+    this.repliesPerRoot = repliesPerRoot;
+    this.maxDepth = maxDepth;
   }
 
   /**
-   * A page of a post's thread: up to {@code limit} root comments, oldest first, each followed by every
-   * reply below it, depth-first (a reply right after its parent, siblings oldest first). Two indexed
-   * queries: the roots, then all replies of those roots by {@code root_id}; the tree is built here.
-   * Pages are keyed on the last root's id, so comments added meanwhile never repeat or shift a page.
+   * A page of a post's thread: up to {@code limit} root comments, oldest first, each followed by its
+   * oldest {@code repliesPerRoot} replies, depth-first (a reply right after its parent, siblings oldest
+   * first). A root also says how many live replies it has beyond those ({@code moreReplies}) and where
+   * {@link #replies} goes on ({@code repliesCursor}). The oldest replies of a root always include the
+   * parent of each (a parent is older than its replies), so the page's tree never has a hole. Pages are
+   * keyed on the last root's id, so comments added meanwhile never repeat or shift a page.
    */
   Future<JsonObject> list(JsonObject body) {
     Actor actor = Actor.of(body);
@@ -86,18 +104,179 @@ final class CommentService {
           }
           String next = rows.size() > limit ? cursors.encode(new JsonObject().put("kind", CURSOR_KIND)
               .put("post", postId).put("after", roots.get(roots.size() - 1).getLong("id"))) : null;
-          List<Object> params = new ArrayList<>(roots.size() + 1);
-          params.add(reader);
-          roots.forEach(root -> params.add(root.getLong("id")));
-          return pool.preparedQuery(CommentSql.REPLIES + Rows.in(roots.size()) + CommentSql.REPLIES_ORDER)
-              .execute(Tuple.from(params))
-              .map(replies -> {
-                List<Row> all = new ArrayList<>(replies.size());
-                replies.forEach(all::add);
-                return page(thread(roots, all), next);
-              });
+          return windows(reader, postId, roots, 0, repliesPerRoot).map(windows -> {
+            List<Row> rowsShown = new ArrayList<>(roots);
+            Set<Long> kept = new HashSet<>();
+            Map<Long, JsonObject> more = new HashMap<>();
+            for (Window w : windows) {
+              rowsShown.addAll(w.replies());
+              kept.add(w.root().getLong("id")); // ROOTS has kept only the roots worth showing
+              kept.addAll(w.answered());
+              more.put(w.root().getLong("id"), new JsonObject().put(MORE_REPLIES, w.more())
+                  .put(REPLIES_CURSOR, w.cursor(cursors)));
+            }
+            JsonArray items = thread(rowsShown, kept);
+            items.forEach(item -> {
+              JsonObject comment = (JsonObject) item;
+              if (comment.getValue(Field.PARENT_ID) == null) {
+                comment.mergeIn(more.get(comment.getLong(Field.ID)));
+              }
+            });
+            return page(items, next);
+          });
         })
         .recover(Database::classify);
+  }
+
+  /**
+   * A page of a root comment's replies after {@code cursor} (its {@code repliesCursor} on the thread
+   * page, or a previous page's {@code nextCursor}; none: from the first reply), oldest first as the
+   * thread page orders them: depth-first, where a reply whose parent is on an earlier page starts a new
+   * branch. With the root itself, {@code moreReplies} (live replies after this page) and {@code nextCursor}.
+   */
+  Future<JsonObject> replies(JsonObject body) {
+    Actor actor = Actor.of(body);
+    long id = body.getLong(Field.ID);
+    int limit = Math.max(1, Math.min(MAX_PAGE, body.getInteger(Field.LIMIT, DEFAULT_PAGE)));
+    JsonObject at = cursors.decode(body.getString(Field.CURSOR));
+    if (at != null && (!REPLIES_CURSOR_KIND.equals(at.getString("kind")) || !Objects.equals(id, at.getLong("root")))) {
+      throw Failure.badRequest("cursor belongs to another list: use it only with the replies of the comment it came from");
+    }
+    long after = at == null ? 0 : at.getLong("after");
+    long reader = readerId(actor);
+    return pool.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(reader, id))
+        .compose(rows -> Rows.one(rows, "comment " + id))
+        .compose(root -> {
+          if (root.getLong("parent_id") != null) {
+            throw Failure.badRequest("comment " + id + " is a reply: replies are read by their root comment, "
+                + "/api/comments/" + root.getLong("root_id") + "/replies");
+          }
+          return windows(reader, root.getLong("post_id"), List.of(root), after, limit).map(windows -> {
+            Window w = windows.get(0);
+            return page(thread(w.replies(), w.answered()), w.cursor(cursors))
+                .put("root", json(root))
+                .put(MORE_REPLIES, w.more());
+          });
+        })
+        .recover(Database::classify);
+  }
+
+  /**
+   * Each root's oldest {@code size} replies after reply {@code after}: one statement for all roots
+   * (each part stops at its limit), then, for the roots that filled theirs, one count of the live
+   * replies beyond, and for deleted replies whose live replies may lie beyond, whether they have any.
+   */
+  private Future<List<Window>> windows(long reader, long postId, List<Row> roots, long after, int size) {
+    Future<Map<Long, List<Row>>> read;
+    if (size == 0) {
+      read = Future.succeededFuture(Map.of());
+    } else {
+      List<Row> padded = Rows.padded(roots); // a repeated root reads the same rows again: dropped below
+      Tuple params = Tuple.tuple();
+      padded.forEach(root -> params.addLong(reader).addLong(root.getLong("id")).addLong(after));
+      read = pool.preparedQuery(String.join(" UNION ALL ", Collections.nCopies(padded.size(),
+              CommentSql.replyWindow(size)))).execute(params)
+          .map(rows -> {
+            Map<Long, Row> byId = new TreeMap<>();
+            rows.forEach(row -> byId.put(row.getLong("id"), row));
+            Map<Long, List<Row>> byRoot = new HashMap<>();
+            byId.values().forEach(row -> byRoot.computeIfAbsent(row.getLong("root_id"), k -> new ArrayList<>()).add(row));
+            return byRoot;
+          });
+    }
+    return read.compose(byRoot -> {
+      List<Window> windows = roots.stream()
+          .map(root -> new Window(root, byRoot.getOrDefault(root.getLong("id"), List.of()), after))
+          .toList();
+      List<Window> full = windows.stream().filter(w -> w.replies().size() == size).toList();
+      if (full.isEmpty()) {
+        return Future.succeededFuture(windows);
+      }
+      List<Window> counted = Rows.padded(full);
+      Tuple params = Tuple.tuple();
+      counted.forEach(w -> params.addLong(w.root().getLong("id")).addLong(w.last()));
+      return pool.preparedQuery(CommentSql.LIVE_AFTER + String.join(" OR ",
+              Collections.nCopies(counted.size(), CommentSql.LIVE_AFTER_RANGE)) + CommentSql.LIVE_AFTER_END)
+          .execute(params)
+          .compose(counts -> {
+            counts.forEach(row -> windows.stream().filter(w -> w.root().getLong("id").equals(row.getLong("root_id")))
+                .forEach(w -> w.more = row.getLong("n")));
+            return answered(postId, windows);
+          });
+    });
+  }
+
+  /**
+   * Deleted replies of windows with live replies beyond them: the ones with a live reply somewhere
+   * below stay as placeholders. (Without live replies beyond, the window alone tells: a reply's replies
+   * are newer than it.) Rare, so one walk down from just those.
+   */
+  private Future<List<Window>> answered(long postId, List<Window> windows) {
+    List<Long> deleted = new ArrayList<>();
+    windows.stream().filter(w -> w.more > 0).forEach(w -> w.replies().stream()
+        .filter(r -> r.getLocalDateTime("deleted_at") != null).forEach(r -> deleted.add(r.getLong("id"))));
+    if (deleted.isEmpty()) {
+      return Future.succeededFuture(windows);
+    }
+    List<Long> ids = Rows.padded(deleted);
+    Tuple params = Tuple.tuple();
+    ids.forEach(params::addLong);
+    params.addLong(postId);
+    return pool.preparedQuery(CommentSql.ANSWERED_START + Rows.in(ids.size()) + CommentSql.ANSWERED_REST)
+        .execute(params)
+        .map(rows -> {
+          Set<Long> answered = new HashSet<>();
+          rows.forEach(row -> answered.add(row.getLong("top")));
+          windows.forEach(w -> w.replies().stream().map(r -> r.getLong("id")).filter(answered::contains)
+              .forEach(w.answered()::add));
+          return windows;
+        });
+  }
+
+  /**
+   * A root's replies on one page: the oldest {@code size} after reply {@code after}; {@code more} live
+   * ones beyond them (0 until counted, which is only needed when the page is full); {@code answered}:
+   * deleted ones among them with a live reply beyond the page.
+   */
+  private static final class Window {
+    private final Row root;
+    private final List<Row> replies;
+    private final long after;
+    private final Set<Long> answered = new HashSet<>();
+    private long more;
+
+    Window(Row root, List<Row> replies, long after) {
+      this.root = root;
+      this.replies = replies;
+      this.after = after;
+    }
+
+    Row root() {
+      return root;
+    }
+
+    List<Row> replies() {
+      return replies;
+    }
+
+    Set<Long> answered() {
+      return answered;
+    }
+
+    long more() {
+      return more;
+    }
+
+    /** The last reply read, or where reading started. */
+    long last() {
+      return replies.isEmpty() ? after : replies.get(replies.size() - 1).getLong("id");
+    }
+
+    /** Where the next page of replies starts; null when there is nothing more to read. */
+    String cursor(Cursors cursors) {
+      return more == 0 ? null : cursors.encode(new JsonObject().put("kind", REPLIES_CURSOR_KIND)
+          .put("root", root.getLong("id")).put("after", last()));
+    }
   }
 
   /**
@@ -139,8 +318,8 @@ final class CommentService {
   }
 
   /** Checks each comment of the batch against its post and parent, then writes the valid ones. */
-  private static Future<List<Future<JsonObject>>> insert(SqlClient tx, List<NewComment> batch, Map<Long, Row> posts,
-                                                         Map<Long, Row> parents) {
+  private Future<List<Future<JsonObject>>> insert(SqlClient tx, List<NewComment> batch, Map<Long, Row> posts,
+                                                  Map<Long, Row> parents) {
     List<Future<JsonObject>> outcomes = new ArrayList<>(batch.size());
     List<Valid> valid = new ArrayList<>();
     for (NewComment c : batch) {
@@ -148,7 +327,7 @@ final class CommentService {
         if (!posts.containsKey(c.postId())) {
           throw Failure.notFound("post " + c.postId() + " does not exist");
         }
-        valid.add(new Valid(outcomes.size(), c, parent(c.postId(), c.parentId(), parents.get(c.parentId()))));
+        valid.add(new Valid(outcomes.size(), c, parent(c.postId(), c.parentId(), parents.get(c.parentId()), maxDepth)));
         outcomes.add(null);
       } catch (ReplyException e) {
         outcomes.add(Future.failedFuture(e));
@@ -157,9 +336,11 @@ final class CommentService {
     if (valid.isEmpty()) {
       return Future.succeededFuture(outcomes);
     }
-    List<Tuple> rows = valid.stream().map(v -> Tuple.of(v.comment().postId(), v.comment().authorId(),
-        v.comment().parentId(), v.parent() == null ? null : v.parent().rootId(),
-        v.parent() == null ? 0 : v.parent().depth() + 1, v.comment().content(), v.comment().html())).toList();
+    List<Tuple> rows = valid.stream().map(v -> v.parent() == null
+        ? Tuple.of(v.comment().postId(), v.comment().authorId(), null, null, null, 0, v.comment().content(),
+            v.comment().html())
+        : Tuple.of(v.comment().postId(), v.comment().authorId(), v.parent().placeId(), v.parent().rootId(),
+            v.parent().replyToId(), v.parent().depth(), v.comment().content(), v.comment().html())).toList();
     Map<Long, Valid> byId = new HashMap<>();
     return Rows.insertAll(tx, CommentSql.INSERT, CommentSql.ROW, rows)
         .compose(inserted -> {
@@ -188,6 +369,7 @@ final class CommentService {
             }
             JsonObject comment = json(row);
             JsonObject event = event(row)
+                .put(REPLY_TO, comment.getJsonObject(REPLY_TO))
                 .put("rootId", row.getLong("root_id"))
                 .put("depth", row.getInteger("depth"))
                 .put("parentAuthorId", v.parent() == null ? null : v.parent().authorId())
@@ -266,10 +448,13 @@ final class CommentService {
   }
 
   /**
-   * Where a reply goes: its parent ({@code row}, null when there is no such comment) must be a live
-   * comment of the same post. Null for a root comment.
+   * Where a reply goes: the comment it answers ({@code row}, null when there is no such comment) must be
+   * a live comment of the same post. A reply to a comment at {@code maxDepth} (or deeper, from before
+   * there was a limit) goes beside it, under the same parent at the same level, and names it as the
+   * comment it answers: a long exchange goes on as one readable column instead of a staircase off the
+   * screen. Null for a root comment.
    */
-  private static Parent parent(long postId, Long parentId, Row row) {
+  private static Parent parent(long postId, Long parentId, Row row, int maxDepth) {
     if (parentId == null) {
       return null;
     }
@@ -283,25 +468,46 @@ final class CommentService {
       throw Failure.notFound("parent comment " + parentId + " was deleted; reply to another comment");
     }
     Long root = row.getLong("root_id");
-    return new Parent(root == null ? parentId : root, row.getInteger("depth"), row.getLong("author_id"));
+    int depth = row.getInteger("depth");
+    long author = row.getLong("author_id");
+    if (depth >= maxDepth && row.getLong("parent_id") != null) {
+      return new Parent(row.getLong("parent_id"), root, parentId, depth, author);
+    }
+    return new Parent(parentId, root == null ? parentId : root, null, depth + 1, author);
   }
 
-  private record Parent(long rootId, int depth, long authorId) {}
+  /**
+   * Where a new reply stands: under {@code placeId} in root {@code rootId}'s thread at {@code depth};
+   * {@code replyToId}, when not null, is the comment it answers (beside it); {@code authorId} is who it
+   * answers either way (the one told of the reply).
+   */
+  private record Parent(long placeId, long rootId, Long replyToId, int depth, long authorId) {}
 
   /**
-   * Flattens roots and their replies depth-first. A deleted comment is kept (as a placeholder) only
-   * when some reply below it is not deleted; otherwise it and its (all deleted) replies are left out.
-   * Replies come ordered by id, so siblings are oldest first. Iterative: a thread may be deep.
+   * Orders comments depth-first: each after its parent, siblings oldest first; one whose parent is not
+   * among them (a root, or a reply whose parent was on an earlier page) starts a branch, oldest first.
+   * A deleted comment is kept (as a placeholder) when it is in {@code kept} or some reply below it here
+   * is kept; otherwise it is left out. Iterative: a thread may be deep.
    */
-  static JsonArray thread(List<Row> roots, List<Row> replies) {
+  static JsonArray thread(List<Row> comments, Set<Long> kept) {
+    List<Row> byAge = new ArrayList<>(comments);
+    byAge.sort(Comparator.comparing(row -> row.getLong("id")));
     Map<Long, List<Row>> children = new HashMap<>();
-    for (Row reply : replies) {
-      children.computeIfAbsent(reply.getLong("parent_id"), k -> new ArrayList<>()).add(reply);
+    Set<Long> here = new HashSet<>();
+    byAge.forEach(row -> here.add(row.getLong("id")));
+    List<Row> starts = new ArrayList<>();
+    for (Row row : byAge) {
+      Long parent = row.getLong("parent_id");
+      if (parent != null && here.contains(parent)) {
+        children.computeIfAbsent(parent, k -> new ArrayList<>()).add(row);
+      } else {
+        starts.add(row);
+      }
     }
-    List<Row> order = new ArrayList<>(roots.size() + replies.size());
+    List<Row> order = new ArrayList<>(byAge.size());
     Deque<Row> stack = new ArrayDeque<>();
-    for (Row root : roots) {
-      stack.push(root);
+    for (Row start : starts) {
+      stack.push(start);
       while (!stack.isEmpty()) {
         Row node = stack.pop();
         order.add(node);
@@ -319,7 +525,7 @@ final class CommentService {
     for (int i = order.size() - 1; i >= 0; i--) {
       Row node = order.get(i);
       long id = node.getLong("id");
-      if (node.getLocalDateTime("deleted_at") == null || hasVisibleReply.contains(id)) {
+      if (node.getLocalDateTime("deleted_at") == null || kept.contains(id) || hasVisibleReply.contains(id)) {
         visible.add(id);
         Long parent = node.getLong("parent_id");
         if (parent != null) {
@@ -352,7 +558,19 @@ final class CommentService {
         .put("editedAt", Database.iso(row.getLocalDateTime("edited_at")))
         .put(Field.LIKE_COUNT, row.getLong("like_count"))
         .put("likedByMe", row.getBoolean("liked"))
-        .put("deleted", deleted);
+        .put("deleted", deleted)
+        .put(REPLY_TO, replyTo(row));
+  }
+
+  /** The comment a reply past {@code comments.maxDepth} answers (not its parent), with its author unless deleted. */
+  private static JsonObject replyTo(Row row) {
+    Long id = row.getLong("reply_to_id");
+    if (id == null) {
+      return null;
+    }
+    boolean gone = row.getLocalDateTime("reply_to_deleted_at") != null || row.getLong("reply_to_author_id") == null;
+    return new JsonObject().put(Field.ID, id).put("author", gone ? null : new JsonObject()
+        .put(Field.ID, row.getLong("reply_to_author_id")).put(Field.USERNAME, row.getString("reply_to_author_name")));
   }
 
   /** The ids every comment event carries. */

@@ -70,8 +70,10 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.POST_LIKED, posts::liked);
       // Previews come as people type: rendered on a worker, not on the event loop the database replies on.
       gate.serve(Address.MARKDOWN_PREVIEW, body -> vertx.executeBlocking(() -> posts.preview(body), false));
-      CommentService comments = new CommentService(pool, cursors, markdown, relay::kick);
+      CommentService comments = new CommentService(pool, cursors, markdown, relay::kick,
+          config.comments().repliesPerRoot(), config.comments().maxDepth());
       gate.serve(Address.COMMENT_LIST, comments::list);
+      gate.serve(Address.COMMENT_REPLIES, comments::replies);
       gate.serve(Address.COMMENT_CREATE, comments::create);
       gate.serve(Address.COMMENT_UPDATE, comments::update);
       gate.serve(Address.COMMENT_DELETE, comments::delete);

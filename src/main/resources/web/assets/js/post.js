@@ -1,6 +1,6 @@
 // A post's page, live: new comments in their place, edits, deletions, likes, readers and typing,
 // from the seq the page was rendered at; and the signed-in reader's own comments, replies and likes.
-import { bridge, session, ready, localTimes, showFor, showProblem } from './app.js';
+import { bridge, session, ready, localTimes, showFor, showProblem, toast } from './app.js';
 
 const article = document.querySelector('[data-post]');
 const postId = Number(article.dataset.postId);
@@ -29,33 +29,81 @@ function build(c) {
   li.querySelector('time').textContent = c.createdAt;
   li.querySelector('[data-content]').innerHTML = c.contentHtml; // sanitized by the server's Markdown pipeline
   setText(li.querySelector('[data-like-count]'), c.likeCount ?? 0);
+  if (c.likedByMe) li.querySelector('[data-like]').setAttribute('aria-pressed', 'true');
+  if (c.replyTo) {
+    // A reply past the depth limit stands beside the comment it answers, and names it.
+    const to = li.querySelector('[data-reply-to]');
+    to.href = `#comment-${c.replyTo.id}`;
+    to.textContent = `↪ ${c.replyTo.author?.username ?? 'deleted'}`;
+    to.hidden = false;
+  }
   li.classList.add('fresh');
   localTimes(li);
   personalise(li);
+  if (c.deleted) markDeleted(li);
   return li;
 }
 
-/** A comment's list of replies (the server leaves it out while there are none). */
+/** A comment's list of replies (the server leaves it out while there are none), above its "more" link. */
 function replies(li) {
   let list = li.querySelector(':scope > .replies');
   if (!list) {
     list = Object.assign(document.createElement('ol'), { className: 'replies' });
-    li.append(list);
+    li.insertBefore(list, li.querySelector(':scope > .more-replies'));
   }
   return list;
 }
 
-/** Puts a new comment under its parent (or at the end of the thread), once. */
+/**
+ * Puts a comment under its parent, among its siblings by age, once: a root at the end of the thread, a
+ * reply only where its parent is on the page (a reply to a comment on another page of the thread
+ * belongs there). Whatever order comments arrive in, the page reads as the server would render it.
+ */
 function place(c) {
-  const id = c.id ?? c.commentId;
+  const id = Number(c.id ?? c.commentId);
   if (commentEl(id)) return false;
   const parent = c.parentId ? commentEl(c.parentId) : null;
-  (parent ? replies(parent) : thread).append(build(c));
+  if (c.parentId && !parent) return false;
+  const list = parent ? replies(parent) : thread;
+  const younger = [...list.children].find(li => Number(li.dataset.commentId) > id);
+  list.insertBefore(build(c), younger ?? null);
   return true;
 }
 
-function markDeleted(id) {
-  const li = commentEl(id);
+/** The "Show n more replies" link of the root comment a reply belongs to, if its page holds only some. */
+const moreLink = rootId => commentEl(rootId)?.querySelector(':scope > .more-replies [data-more-replies]');
+
+function setMore(link, count) {
+  link.dataset.count = count;
+  link.textContent = `Show ${count} more ${count === 1 ? 'reply' : 'replies'}`;
+}
+
+/** Loads the next replies of a root through the API and puts each in its place. */
+async function loadMore(link) {
+  if (link.getAttribute('aria-busy') === 'true') return;
+  link.setAttribute('aria-busy', 'true');
+  const root = link.closest('[data-comment-id]').dataset.commentId;
+  const query = new URLSearchParams({ limit: '50' });
+  if (link.dataset.cursor) query.set('cursor', link.dataset.cursor);
+  try {
+    const page = await session.api(`/api/comments/${root}/replies?${query}`);
+    for (const c of page.items) place(c);
+    if (page.nextCursor && page.moreReplies > 0) {
+      link.dataset.cursor = page.nextCursor;
+      setMore(link, page.moreReplies);
+    } else {
+      link.parentElement.remove();
+    }
+    announce.textContent = `${page.items.length} more replies shown`;
+  } catch (e) {
+    toast(e.problem?.detail ?? 'The replies could not be loaded; try again.');
+  } finally {
+    link.removeAttribute('aria-busy');
+  }
+}
+
+function markDeleted(which) {
+  const li = typeof which === 'object' ? which : commentEl(which);
   if (!li) return;
   const body = li.querySelector(':scope > .comment-body');
   const note = document.createElement('p');
@@ -92,7 +140,13 @@ const handler = {
     const d = ev.data;
     switch (ev.type) {
       case 'comment.created':
-        if (place(d)) {
+        if (commentEl(d.commentId)) {
+          // one's own, placed when it was answered
+        } else if (d.rootId && moreLink(d.rootId)) {
+          // Its root shows only its first replies: it is one more to show, after the ones not shown yet.
+          const link = moreLink(d.rootId);
+          setMore(link, Number(link.dataset.count) + 1);
+        } else if (place(d)) {
           announce.textContent = `New comment by ${d.authorName}`;
         }
         setText(article.querySelector('[data-comment-count]'), d.commentCount);
@@ -285,6 +339,12 @@ async function editComment(li) {
 }
 
 thread.addEventListener('click', async e => {
+  const more = e.target.closest('[data-more-replies]');
+  if (more) {
+    e.preventDefault();
+    await loadMore(more);
+    return;
+  }
   const button = e.target.closest('button');
   const li = button?.closest('[data-comment-id]');
   if (!button || !li || !me) return;

@@ -35,4 +35,24 @@ public record Thread(JsonObject comment, List<Thread> replies) {
   public boolean deleted() {
     return comment.getBoolean("deleted", false);
   }
+
+  /** Live replies of a root below it that the page does not hold (0 for a reply). */
+  public long moreReplies() {
+    return comment.getLong("moreReplies", 0L);
+  }
+
+  /** "Show 3 more replies". */
+  public String moreLabel() {
+    return "Show " + Fmt.count(moreReplies(), "more reply", "more replies");
+  }
+
+  /** The comment a reply past the depth limit answers (beside it), or null. */
+  public JsonObject replyTo() {
+    return comment.getJsonObject("replyTo");
+  }
+
+  /** Whom a reply past the depth limit answers: "↪ alice", or the deleted comment's placeholder name. */
+  public String replyToLabel() {
+    return "↪ " + Fmt.name(replyTo().getJsonObject("author"));
+  }
 }
