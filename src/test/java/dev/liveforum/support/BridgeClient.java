@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -28,7 +28,7 @@ public final class BridgeClient implements AutoCloseable {
       .setMaxFrameSize(4 * 1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
 
   private final WebSocket socket;
-  private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final LinkedBlockingDeque<JsonObject> frames = new LinkedBlockingDeque<>();
   private volatile boolean closed;
 
   private BridgeClient(WebSocket socket) {
@@ -59,9 +59,17 @@ public final class BridgeClient implements AutoCloseable {
   /** Registers on {@code channel} (with the access token, or as a guest) and waits for its {@code subscribed}. */
   public JsonObject subscribe(String channel, String token) {
     register(channel, token);
-    return await("subscribed to " + channel,
+    // Frames of the channel may come before its `subscribed` (a presence tick while the bridge reads the
+    // channel's seq): they are kept, in order, for what the test awaits next. Others are skipped as before.
+    List<JsonObject> early = new ArrayList<>();
+    JsonObject subscribed = await("subscribed to " + channel,
         f -> "rec".equals(f.getString("type")) && channel.equals(f.getString("address"))
-            && "subscribed".equals(f.getJsonObject("body").getString("type")));
+            && "subscribed".equals(f.getJsonObject("body").getString("type")), 10, early);
+    List<JsonObject> ofChannel = early.stream().filter(f -> channel.equals(f.getString("address"))).toList();
+    for (int i = ofChannel.size() - 1; i >= 0; i--) {
+      frames.addFirst(ofChannel.get(i));
+    }
+    return subscribed;
   }
 
   public void register(String channel, String token) {
@@ -92,6 +100,11 @@ public final class BridgeClient implements AutoCloseable {
 
   /** As {@link #await(String, Predicate)}, for what comes later (a token's expiry): fails after {@code seconds}. */
   public JsonObject await(String description, Predicate<JsonObject> what, int seconds) {
+    return await(description, what, seconds, new ArrayList<>());
+  }
+
+  /** As {@link #await(String, Predicate, int)}, adding every frame it skips to {@code skippedAll}. */
+  private JsonObject await(String description, Predicate<JsonObject> what, int seconds, List<JsonObject> skippedAll) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     Deque<JsonObject> skipped = new ArrayDeque<>();
     try {
@@ -101,6 +114,7 @@ public final class BridgeClient implements AutoCloseable {
           return frame;
         }
         if (frame != null) {
+          skippedAll.add(frame);
           skipped.addLast(frame);
           if (skipped.size() > 5) {
             skipped.removeFirst();
