@@ -40,13 +40,15 @@ final class CommentService {
   private final Cursors cursors;
   private final Markdown markdown;
   private final Runnable afterCommit;
+  private final int mentionsPerText;
   private final GroupCommit<NewComment, JsonObject> creates = new GroupCommit<>(this::createAll);
 
-  CommentService(Pool pool, Cursors cursors, Markdown markdown, Runnable afterCommit) {
+  CommentService(Pool pool, Cursors cursors, Markdown markdown, Runnable afterCommit, int mentionsPerText) {
     this.pool = pool;
     this.cursors = cursors;
     this.markdown = markdown;
     this.afterCommit = afterCommit;
+    this.mentionsPerText = mentionsPerText;
   }
 
   /**
@@ -378,7 +380,9 @@ final class CommentService {
     return points <= EXCERPT ? content : content.substring(0, content.offsetByCodePoints(0, EXCERPT));
   }
 
-  private static String checkContent(String content) {
-    return Texts.multiline("content", content, MAX_CONTENT);
+  private String checkContent(String content) {
+    String text = Texts.multiline("content", content, MAX_CONTENT);
+    NotificationService.requireMentionsAtMost("comment", text, mentionsPerText);
+    return text;
   }
 }
