@@ -8,6 +8,7 @@ import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -215,8 +216,8 @@ class WriteLimitsTest {
   @DisplayName("the image quota (1 KiB here) refuses the image that would pass it before anything is stored")
   void imageQuota() {
     String uploader = oldUser("quota");
-    long first = post(apiA, uploader).json().getLong("id");
-    long second = post(apiA, uploader).json().getLong("id");
+    long first = postId(uploader);
+    long second = postId(uploader);
     Api.Response stored = upload(apiA, uploader, first, png(16));
     assertEquals(201, stored.status(), stored.toString());
     long size = stored.json().getLong("size");
@@ -225,6 +226,18 @@ class WriteLimitsTest {
     assertProblem(over, 409, "over the image storage quota");
     assertTrue(over.json().getString("detail").contains("take " + size + " of 1024 bytes"), over.toString());
     assertEquals(0, TestDb.count("SELECT COUNT(*) FROM images WHERE post_id = ?", second), "no row, no bytes stored");
+  }
+
+  @Test
+  @DisplayName("two uploads at once to two posts of one user cannot pass the quota together")
+  void imageQuotaUnderConcurrency() {
+    String uploader = oldUser("racer");
+    long first = postId(uploader);
+    long second = postId(uploader);
+    List<Api.Response> answers = Future.all(uploadAsync(apiA, uploader, first, png(16)),
+        uploadAsync(apiB, uploader, second, png(16))).await().list();
+    assertEquals(List.of(201, 409), answers.stream().map(Api.Response::status).sorted().toList(), answers.toString());
+    assertEquals(1, TestDb.count("SELECT COUNT(*) FROM images WHERE post_id IN (?, ?)", first, second));
   }
 
   @Test
@@ -251,8 +264,8 @@ class WriteLimitsTest {
   @DisplayName("typing: 2 signals per user over every socket and bridge node, then typing_too_fast")
   void typingAcrossSockets() {
     String typist = oldUser("typist");
-    long x = post(apiA, typist).json().getLong("id");
-    long y = post(apiA, typist).json().getLong("id");
+    long x = postId(typist);
+    long y = postId(typist);
     try (BridgeClient watcher = BridgeClient.connect(a.bridgePort);
          BridgeClient onA = BridgeClient.connect(a.bridgePort);
          BridgeClient onB = BridgeClient.connect(b.bridgePort)) {
@@ -334,6 +347,10 @@ class WriteLimitsTest {
     return apiA.login(name.toLowerCase() + "@example.com", PASSWORD).getString("accessToken");
   }
 
+  private long postId(String token) {
+    return post(apiA, token).json().getLong("id");
+  }
+
   private Api.Response post(Api api, String token) {
     return send(api, HttpMethod.POST, "/api/posts", token, new JsonObject().put("boardId", board)
         .put("title", "Limited").put("content", "a post"));
@@ -363,10 +380,14 @@ class WriteLimitsTest {
   }
 
   private Api.Response upload(Api api, String token, long post, byte[] png) {
+    return uploadAsync(api, token, post, png).await();
+  }
+
+  private Future<Api.Response> uploadAsync(Api api, String token, long post, byte[] png) {
     Buffer form = Buffer.buffer().appendString("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\";"
             + " filename=\"x.png\"\r\nContent-Type: image/png\r\n\r\n")
         .appendBytes(png).appendString("\r\n--" + BOUNDARY + "--\r\n");
-    return api.send(HttpMethod.POST, "/api/posts/" + post + "/images", token, MultiMap.caseInsensitiveMultiMap()
+    return api.sendAsync(HttpMethod.POST, "/api/posts/" + post + "/images", token, MultiMap.caseInsensitiveMultiMap()
         .addAll(from).add("Content-Type", "multipart/form-data; boundary=" + BOUNDARY), form);
   }
 

@@ -70,14 +70,18 @@ final class ImageService {
   /**
    * Stores the cleaned {@code bytes}; {@code body} is the upload command (its idempotency key). The images
    * on a user's posts count against that user's quota, whoever added them: the author's row is locked
-   * while they are summed, so concurrent uploads cannot pass it together. It is locked before the post,
-   * the order in which comments and likes take the two (their foreign keys lock the user row first).
+   * while they are summed, so concurrent uploads cannot pass it together (a deadlock with the author's own
+   * comment or like, whose foreign key takes that row shared, is retried as any: {@link Transactions}).
    */
   private Future<JsonObject> store(JsonObject body, Actor actor, long postId, ImageFormat format, Buffer bytes) {
     Buffer sha256 = Buffer.buffer(sha256(bytes));
-    return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(ImageSql.POST_AUTHOR).execute(Tuple.of(postId))
-            .compose(rows -> Rows.one(rows, "post " + postId))
-            .compose(author -> tx.preparedQuery(ImageSql.LOCK_AUTHOR).execute(Tuple.of(author.getLong("author_id"))))
+    // The author (which never changes) is read before the transaction: a plain read inside it would fix its
+    // snapshot (REPEATABLE READ) before the locks are waited for, and the counts after them would miss the
+    // images committed meanwhile.
+    return pool.preparedQuery(ImageSql.POST_AUTHOR).execute(Tuple.of(postId))
+        .compose(rows -> Rows.one(rows, "post " + postId))
+        .compose(author -> IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(ImageSql.LOCK_AUTHOR)
+            .execute(Tuple.of(author.getLong("author_id")))
             .compose(locked -> tx.preparedQuery(PostSql.LOCK).execute(Tuple.of(postId)))
             .compose(rows -> Rows.one(rows, "post " + postId))
             .compose(post -> {
@@ -102,7 +106,7 @@ final class ImageService {
                   .execute(Tuple.of(postId, format.contentType, bytes.length(), sha256, bytes));
             })
             .compose(r -> read(tx, r.property(MySQLClient.LAST_INSERTED_ID)))
-            .compose(image -> Outbox.record(tx, Address.IMAGE_CREATED, image).map(image)))
+            .compose(image -> Outbox.record(tx, Address.IMAGE_CREATED, image).map(image))))
         .onSuccess(ok -> afterCommit.run())
         .recover(Database::classify);
   }
