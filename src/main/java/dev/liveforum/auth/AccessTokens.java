@@ -14,6 +14,8 @@ import io.vertx.ext.auth.authentication.Credentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
+import java.time.Instant;
+
 /**
  * Short-lived HS256 access tokens. Each carries {@code typ: access}, so no other token signed with
  * the same secret (whatever its {@code typ}) is ever accepted as one, and {@code sid}, the session
@@ -25,6 +27,11 @@ public final class AccessTokens implements JWTAuth {
   static final String TYP = "typ";
   static final String ACCESS = "access";
   static final String SESSION = "sid";
+  /**
+   * When the account was made, in seconds since the epoch: the edge tells a new account (which gets
+   * stricter limits) from its token, without a lookup; the time never changes, so a token cannot hold a stale one.
+   */
+  static final String JOINED = "joined";
   private static final String CLAIMS = "accessToken";
 
   private final Vertx vertx;
@@ -52,6 +59,10 @@ public final class AccessTokens implements JWTAuth {
         .put(SESSION, sessionId)
         .put(Field.ROLE, user.getString(Field.ROLE))
         .put(Field.USERNAME, user.getString(Field.USERNAME));
+    String createdAt = user.getString(Field.CREATED_AT);
+    if (createdAt != null) {
+      claims.put(JOINED, Instant.parse(createdAt).getEpochSecond());
+    }
     return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256")
         .setSubject(String.valueOf(user.getLong(Field.ID))).setExpiresInSeconds(ttlSeconds));
   }
@@ -105,6 +116,12 @@ public final class AccessTokens implements JWTAuth {
   /** When the token expires, in milliseconds since the epoch. */
   public static long expiresAtMs(User user) {
     return user.attributes().getJsonObject(CLAIMS).getLong("exp") * 1000;
+  }
+
+  /** When the token's account was made (ms since the epoch); null for a token issued before tokens said so. */
+  public static Long joinedAtMs(User user) {
+    Object joined = user.attributes().getJsonObject(CLAIMS).getValue(JOINED);
+    return joined instanceof Number n ? n.longValue() * 1000 : null;
   }
 
   public static String role(User user) {

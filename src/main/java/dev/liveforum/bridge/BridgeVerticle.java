@@ -1,6 +1,7 @@
 package dev.liveforum.bridge;
 
 import dev.liveforum.auth.AccessTokens;
+import dev.liveforum.auth.RateLimits;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.launch.Config;
 import dev.liveforum.launch.TrustedProxies;
@@ -41,6 +42,7 @@ public class BridgeVerticle extends VerticleBase {
     Config.Bridge bridge = config.bridge();
     TrustedProxies proxies = config.trustedProxies();
     AccessTokens tokens = new AccessTokens(vertx, config.auth(), config.busTimeoutMs());
+    RateLimits limits = new RateLimits(vertx, config.limits(), config.busTimeoutMs());
     hub = new Hub(vertx, config.busTimeoutMs());
     Endpoints endpoints = new Endpoints(vertx);
     hub.start(endpoints);
@@ -72,8 +74,9 @@ public class BridgeVerticle extends VerticleBase {
             .addDisabledTransport(Transport.HTML_FILE.name())
             .addDisabledTransport(Transport.JSON_P.name()))
         .socketHandler(socket -> {
-          Session session = new Session(vertx, socket, hub, tokens, bridge);
-          if (hub.admit(session, proxies.clientIp(socket.remoteAddress(), socket.headers()), bridge.maxSocketsPerIp())) {
+          String ip = proxies.clientIp(socket.remoteAddress(), socket.headers());
+          Session session = new Session(vertx, socket, hub, tokens, bridge, limits, ip);
+          if (hub.admit(session, ip, bridge.maxSocketsPerIp())) {
             session.start();
           } else {
             socket.write(new JsonObject().put("type", "err").put("body", "too_many_sockets")

@@ -1,6 +1,7 @@
 package dev.liveforum.bridge;
 
 import dev.liveforum.auth.AccessTokens;
+import dev.liveforum.auth.RateLimits;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Field;
@@ -41,14 +42,18 @@ final class Session {
   private static final String EXPIRED = "the access token of this private channel expired: send a fresh one in"
       + " headers.Authorization (e.g. on a ping) before it expires, or register again with one";
 
-  record Identity(Long userId, String username, String role, String sessionId, long expiresAtMs) {
-    static final Identity GUEST = new Identity(null, null, null, null, Long.MAX_VALUE);
+  /** Who sent a frame; {@code joinedAtMs} is when their account was made (null: unknown). */
+  record Identity(Long userId, String username, String role, String sessionId, long expiresAtMs, Long joinedAtMs) {
+    static final Identity GUEST = new Identity(null, null, null, null, Long.MAX_VALUE, null);
   }
 
   private final SockJSSocket socket;
   private final Hub hub;
   private final AccessTokens tokens;
   private final Config.Bridge limits;
+  private final RateLimits rateLimits;
+  /** The client's IP address (see {@code http.trustedProxies}). */
+  private final String ip;
   private final Set<String> channels = new HashSet<>();
   private final Map<String, Long> lastTyping = new HashMap<>();
   /** The private channels watched, each with the identity (token) it is held with. */
@@ -61,8 +66,11 @@ final class Session {
   long lastSeen;
   private boolean closed;
 
-  Session(Vertx vertx, SockJSSocket socket, Hub hub, AccessTokens tokens, Config.Bridge limits) {
+  Session(Vertx vertx, SockJSSocket socket, Hub hub, AccessTokens tokens, Config.Bridge limits,
+          RateLimits rateLimits, String ip) {
     this.vertx = vertx;
+    this.rateLimits = rateLimits;
+    this.ip = ip;
     this.socket = socket;
     this.hub = hub;
     this.tokens = tokens;
@@ -234,21 +242,29 @@ final class Session {
       refuse(address, "access_denied", "clients may send only to post.<id>.typing");
       return Future.succeededFuture();
     }
-    return identify(address, headers).map(who -> {
+    return identify(address, headers).compose(who -> {
       if (who.userId() == null) {
         refuse(address, "access_denied", "sign in to show that you are typing");
-        return null;
+        return Future.succeededFuture();
       }
       String channel = m.group(1);
       long now = System.currentTimeMillis();
       Long last = lastTyping.get(channel);
       if (last != null && now - last < limits.typingIntervalMs()) {
         refuse(address, "typing_too_fast", "one typing signal per " + limits.typingIntervalMs() + " ms");
-        return null;
+        return Future.succeededFuture();
       }
       lastTyping.put(channel, now);
-      hub.typing(channel, who);
-      return null;
+      // The interval holds per socket; the user's and the address's counts hold over every socket and node.
+      return rateLimits.count(new RateLimits.Who(who.userId(), who.joinedAtMs(), ip), null,
+          List.of(RateLimits.Count.of(rateLimits.limits().typing()))).map(refusal -> {
+            if (refusal != null) {
+              refuse(address, "typing_too_fast", refusal.detail());
+            } else if (!closed) {
+              hub.typing(channel, who);
+            }
+            return null;
+          });
     });
   }
 
@@ -274,7 +290,7 @@ final class Session {
     }
     return tokens.authenticate(new TokenCredentials(bearer.substring(7).trim()))
         .map(user -> renew(new Identity(AccessTokens.userId(user), AccessTokens.username(user), AccessTokens.role(user),
-            AccessTokens.sessionId(user), AccessTokens.expiresAtMs(user))))
+            AccessTokens.sessionId(user), AccessTokens.expiresAtMs(user), AccessTokens.joinedAtMs(user))))
         .recover(t -> {
           refuse(address, "invalid_token", "the access token is expired or invalid: refresh it and retry");
           return Future.failedFuture(t);

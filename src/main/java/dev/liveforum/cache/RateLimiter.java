@@ -11,18 +11,19 @@ import java.util.List;
 
 /**
  * Fixed-window counters in Redis, so a limit holds across every node of the cluster. A counter's
- * window starts at its first hit; {@code retryAfterSeconds} is what is left of it.
+ * window starts at its first hit; {@code retryAfterSeconds} is what is left of it, rounded up, so a client
+ * that waits that long finds the window over.
  */
 final class RateLimiter {
-  /** Counts a hit and returns {count, seconds left}; the expiry is set once, by the first hit. */
+  /** Counts a hit and returns {count, milliseconds left}; the expiry is set once, by the first hit. */
   private static final String HIT = """
       local n = redis.call('INCR', KEYS[1])
       if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-      return {n, redis.call('TTL', KEYS[1])}""";
-  /** Reads a counter without counting: {count, seconds left}. */
+      return {n, redis.call('PTTL', KEYS[1])}""";
+  /** Reads a counter without counting: {count, milliseconds left}. */
   private static final String PEEK = """
       local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-      return {n, redis.call('TTL', KEYS[1])}""";
+      return {n, redis.call('PTTL', KEYS[1])}""";
 
   private final RedisAPI redis;
   private final String prefix;
@@ -53,7 +54,8 @@ final class RateLimiter {
 
   private static JsonObject verdict(Response r, int limit, boolean counting) {
     long count = r.get(0).toLong();
-    long ttl = Math.max(1, r.get(1).toLong());
+    // TTL would round 1.4 s down to 1: a client waiting that long would be refused again.
+    long ttl = Math.max(1, (r.get(1).toLong() + 999) / 1000);
     // A hit is allowed while the count, including itself, stays within the limit; a peek asks
     // whether one more would be.
     boolean allowed = counting ? count <= limit : count < limit;

@@ -1,5 +1,6 @@
 package dev.liveforum.http;
 
+import dev.liveforum.auth.RateLimits.Count;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
 import io.vertx.core.json.JsonObject;
@@ -32,12 +33,14 @@ final class CommentRoutes {
   /** A new or deleted comment changes its post's comment count: the cached post goes. */
   void createComment(RoutingContext rc) {
     long postId = Edge.id(rc);
-    changePost(rc, Address.COMMENT_CREATE, Edge.body(rc).put(Field.POST_ID, postId), 201);
+    changePost(rc, Address.COMMENT_CREATE, Edge.body(rc).put(Field.POST_ID, postId), 201,
+        Count.of(edge.limits().comment()));
   }
 
   /** An edited comment changes its post's page (kept rendered on every node): that goes before the answer. */
   void updateComment(RoutingContext rc) {
-    changePost(rc, Address.COMMENT_UPDATE, Edge.body(rc).put(Field.ID, Edge.id(rc)), 200);
+    changePost(rc, Address.COMMENT_UPDATE, Edge.body(rc).put(Field.ID, Edge.id(rc)), 200,
+        Count.of(edge.limits().edit()));
   }
 
   void deleteComment(RoutingContext rc) {
@@ -68,19 +71,25 @@ final class CommentRoutes {
     like(rc, Address.LIKE_REMOVE, "comment");
   }
 
-  /** A post's like count is part of the cached post; a comment's is not. */
+  /**
+   * A post's like count is part of the cached post; a comment's is not. Every like or unlike counts, overall
+   * and on its target: toggling one like again and again cannot fill its post's catch-up backlog.
+   */
   private void like(RoutingContext rc, String address, String targetType) {
     JsonObject command = new JsonObject().put(Field.TARGET_TYPE, targetType).put(Field.TARGET_ID, Edge.id(rc));
+    Count[] counts = {Count.of(edge.limits().like()), new Count(edge.limits().likeTarget(), targetType + ":" + Edge.id(rc))};
     if (targetType.equals("post")) {
-      changePost(rc, address, command.put(Field.POST_ID, Edge.id(rc)), 200);
+      changePost(rc, address, command.put(Field.POST_ID, Edge.id(rc)), 200, counts);
     } else {
-      edge.relay(rc, address, command, 200);
+      edge.limitedWrite(rc, command, counts)
+          .compose(c -> edge.ask(rc, address, c))
+          .onSuccess(reply -> Edge.answer(rc, 200, reply));
     }
   }
 
   /** Relays a write whose reply names the post it changed, and drops that post from the caches first. */
-  private void changePost(RoutingContext rc, String address, JsonObject command, int status) {
-    edge.withActor(rc, command)
+  private void changePost(RoutingContext rc, String address, JsonObject command, int status, Count... counts) {
+    edge.limitedWrite(rc, command, counts)
         .compose(c -> edge.ask(rc, address, c))
         .compose(reply -> cache.invalidate(rc, reply.getLong(Field.POST_ID, command.getLong(Field.POST_ID))).map(reply))
         .onSuccess(reply -> Edge.answer(rc, status, reply));

@@ -1,7 +1,9 @@
 package dev.liveforum.http;
 
 import dev.liveforum.auth.AccessTokens;
+import dev.liveforum.auth.RateLimits;
 import dev.liveforum.bus.Bus;
+import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -20,6 +22,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -31,16 +34,18 @@ final class Edge {
   private final Vertx vertx;
   private final long timeoutMs;
   private final AccessTokens tokens;
+  private final RateLimits limits;
   /**
    * Digests of requests are keyed with the cluster's shared secret: every node computes the same one, and
    * a digest stored in the database gives nothing away (a registration's holds its password).
    */
   private final Mac requestDigests;
 
-  Edge(Vertx vertx, long timeoutMs, AccessTokens tokens, String secret) {
+  Edge(Vertx vertx, long timeoutMs, AccessTokens tokens, RateLimits limits, String secret) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
     this.tokens = tokens;
+    this.limits = limits;
     try {
       this.requestDigests = Mac.getInstance("HmacSHA256");
       requestDigests.init(new SecretKeySpec(("idempotency:" + secret).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -55,6 +60,11 @@ final class Edge {
 
   long timeoutMs() {
     return timeoutMs;
+  }
+
+  /** The named limits requests are counted against ({@link #limitedWrite}, {@link #limitedRead}). */
+  Config.Limits limits() {
+    return limits.limits();
   }
 
   /** Asks another role; a failed future has already been answered to the client as a problem. */
@@ -125,6 +135,25 @@ final class Edge {
    * the client to refresh it).
    */
   Future<JsonObject> withActor(RoutingContext rc, JsonObject command) {
+    return withActor(rc, command, false, List.of());
+  }
+
+  /**
+   * As {@link #withActor}, once the request is counted against {@code counts} for the user who sends it and
+   * for their client IP ({@link RateLimits}): over a limit it is answered 429, a problem naming the action
+   * with {@code Retry-After}, and the future fails.
+   */
+  Future<JsonObject> limitedWrite(RoutingContext rc, JsonObject command, RateLimits.Count... counts) {
+    return withActor(rc, command, false, List.of(counts));
+  }
+
+  /** As {@link #limitedWrite}, but a signed-in user is counted per user only; a guest per client IP. */
+  Future<JsonObject> limitedRead(RoutingContext rc, JsonObject command, RateLimits.Count... counts) {
+    return withActor(rc, command, true, List.of(counts));
+  }
+
+  private Future<JsonObject> withActor(RoutingContext rc, JsonObject command, boolean ipOfGuestsOnly,
+                                       List<RateLimits.Count> counts) {
     Future<User> user;
     String header = rc.request().getHeader("Authorization");
     if (rc.user() != null) {
@@ -135,13 +164,39 @@ final class Edge {
     } else {
       user = Future.succeededFuture();
     }
-    return user.map(u -> {
+    return user.compose(u -> counts.isEmpty() ? Future.succeededFuture(u) : admit(rc, u, ipOfGuestsOnly, counts))
+        .map(u -> {
           Long userId = u == null ? null : AccessTokens.userId(u);
           withKey(rc, command, userId);
           return u == null ? command
               : command.put(Field.ACTOR_ID, userId).put(Field.ACTOR_ROLE, AccessTokens.role(u));
         })
-        .onFailure(rc::fail);
+        .onFailure(t -> {
+          if (!(t instanceof Limited)) {
+            rc.fail(t);
+          }
+        });
+  }
+
+  /** {@code user}, when within the limits; otherwise a failure, the request answered 429. */
+  private Future<User> admit(RoutingContext rc, User user, boolean ipOfGuestsOnly, List<RateLimits.Count> counts) {
+    RateLimits.Who who = new RateLimits.Who(user == null ? null : AccessTokens.userId(user),
+        user == null ? null : AccessTokens.joinedAtMs(user),
+        user != null && ipOfGuestsOnly ? null : RequestLog.clientIp(rc));
+    return limits.count(who, RequestLog.id(rc), counts).compose(refusal -> {
+      if (refusal == null) {
+        return Future.succeededFuture(user);
+      }
+      Problems.tooMany(rc, refusal.action(), refusal.retryAfterSeconds(), refusal.detail());
+      return Future.failedFuture(new Limited());
+    });
+  }
+
+  /** The request was already answered with 429. */
+  private static final class Limited extends RuntimeException {
+    Limited() {
+      super("rate limited", null, false, false);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.liveforum.http;
 
+import dev.liveforum.auth.RateLimits.Count;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +61,7 @@ final class ForumRoutes {
   }
 
   void createPost(RoutingContext rc) {
-    edge.withActor(rc, Edge.body(rc))
+    edge.limitedWrite(rc, Edge.body(rc), Count.of(edge.limits().post()))
         .compose(c -> edge.ask(rc, Address.POST_CREATE, c))
         .compose(post -> cache.invalidate(rc).map(post))
         .onSuccess(post -> {
@@ -71,7 +72,7 @@ final class ForumRoutes {
 
   void updatePost(RoutingContext rc) {
     long id = Edge.id(rc);
-    edge.withActor(rc, Edge.body(rc).put(Field.ID, id))
+    edge.limitedWrite(rc, Edge.body(rc).put(Field.ID, id), Count.of(edge.limits().edit()))
         .compose(c -> edge.ask(rc, Address.POST_UPDATE, c))
         .compose(post -> cache.invalidate(rc, id).map(post))
         .onSuccess(post -> Edge.json(rc, 200, post));

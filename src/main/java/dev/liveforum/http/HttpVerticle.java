@@ -1,6 +1,7 @@
 package dev.liveforum.http;
 
 import dev.liveforum.auth.AccessTokens;
+import dev.liveforum.auth.RateLimits;
 import dev.liveforum.http.page.Origins;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.launch.Config;
@@ -38,7 +39,8 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Config config = Config.from(config());
     AccessTokens tokens = new AccessTokens(vertx, config.auth(), config.busTimeoutMs());
-    Edge edge = new Edge(vertx, config.busTimeoutMs(), tokens, config.auth().jwtSecret());
+    Edge edge = new Edge(vertx, config.busTimeoutMs(), tokens,
+        new RateLimits(vertx, config.limits(), config.busTimeoutMs()), config.auth().jwtSecret());
     AccountRoutes accounts = new AccountRoutes(edge, tokens, config.auth());
     Health health = new Health(vertx);
     Origins origins = new Origins(config.pages(), config.bridge().port());

@@ -1,5 +1,6 @@
 package dev.liveforum.http;
 
+import dev.liveforum.auth.RateLimits.Count;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
 import io.vertx.core.http.HttpHeaders;
@@ -42,7 +43,7 @@ final class ImageRoutes {
     Uploads.Part file = files.get(0);
     JsonObject command = new JsonObject().put(Field.POST_ID, Edge.id(rc)).put(Field.BYTES, file.bytes())
         .put(Field.CONTENT_TYPE, file.contentType());
-    edge.withActor(rc, command)
+    edge.limitedWrite(rc, command, Count.of(edge.limits().upload()))
         .compose(c -> edge.ask(rc, Address.IMAGE_UPLOAD, c))
         // the post's list of images changed
         .compose(image -> cache.invalidate(rc, image.getLong(Field.POST_ID)).map(image))

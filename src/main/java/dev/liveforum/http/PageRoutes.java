@@ -1,5 +1,6 @@
 package dev.liveforum.http;
 
+import dev.liveforum.auth.RateLimits.Count;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Field;
@@ -254,7 +255,9 @@ final class PageRoutes {
     String query = q;
     String here = "/search?q=" + Fmt.q(q);
     Future<JsonObject> hits = q.isEmpty() ? Future.succeededFuture(new JsonObject().put("items", new JsonArray()))
-        : edge.ask(rc, Address.POST_SEARCH, paged(new JsonObject().put(Field.QUERY, q), cursor))
+        // A guest's search, per client IP, as the API's: the page is the same for everyone.
+        : edge.limitedRead(rc, paged(new JsonObject().put(Field.QUERY, q), cursor), Count.of(edge.limits().search()))
+            .compose(command -> edge.ask(rc, Address.POST_SEARCH, command))
             .compose(p -> views.addPending(rc, p));
     hits.onSuccess(page -> {
       String next = page.getString("nextCursor");

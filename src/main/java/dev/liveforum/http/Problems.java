@@ -26,6 +26,20 @@ final class Problems {
   private Problems() {}
 
   static void send(RoutingContext rc, int status, String detail) {
+    send(rc, status, detail, new JsonObject());
+  }
+
+  /**
+   * 429 for a request over one of the named limits: {@code Retry-After}, and the problem names the limited
+   * {@code action} and the seconds to wait ({@code retryAfter}) as members of their own, for programs.
+   */
+  static void tooMany(RoutingContext rc, String action, long retryAfterSeconds, String detail) {
+    rc.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+    send(rc, 429, detail, new JsonObject().put("action", action).put("retryAfter", retryAfterSeconds));
+  }
+
+  /** A problem with {@code extensions}, members of its own beyond the standard ones (RFC 9457 3.2). */
+  private static void send(RoutingContext rc, int status, String detail, JsonObject extensions) {
     if (rc.response().ended()) {
       return;
     }
@@ -46,7 +60,8 @@ final class Problems {
         .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
         .put("status", status)
         .put("detail", detail)
-        .put("instance", rc.request().path());
+        .put("instance", rc.request().path())
+        .mergeIn(extensions);
     rc.response().setStatusCode(status).putHeader("Content-Type", TYPE).end(body.encode());
   }
 

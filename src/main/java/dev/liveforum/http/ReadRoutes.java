@@ -1,7 +1,9 @@
 package dev.liveforum.http;
 
+import dev.liveforum.auth.RateLimits.Count;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -15,9 +17,10 @@ final class ReadRoutes {
     this.views = views;
   }
 
+  /** Searches are counted: per user when signed in, per client IP for guests. */
   void search(RoutingContext rc) {
-    postPage(rc, Address.POST_SEARCH,
-        Edge.params(rc, Field.QUERY, Field.BOARD_ID, Field.CURSOR, Field.LIMIT));
+    postPage(rc, Address.POST_SEARCH, edge.limitedRead(rc,
+        Edge.params(rc, Field.QUERY, Field.BOARD_ID, Field.CURSOR, Field.LIMIT), Count.of(edge.limits().search())));
   }
 
   void getUser(RoutingContext rc) {
@@ -25,7 +28,8 @@ final class ReadRoutes {
   }
 
   void userPosts(RoutingContext rc) {
-    postPage(rc, Address.USER_POSTS, Edge.params(rc, Field.CURSOR, Field.LIMIT).put(Field.ID, Edge.id(rc)));
+    postPage(rc, Address.USER_POSTS,
+        edge.withActor(rc, Edge.params(rc, Field.CURSOR, Field.LIMIT).put(Field.ID, Edge.id(rc))));
   }
 
   void userComments(RoutingContext rc) {
@@ -39,9 +43,8 @@ final class ReadRoutes {
   }
 
   /** A page of post list items, with the views not yet flushed in their counts. */
-  private void postPage(RoutingContext rc, String address, JsonObject query) {
-    edge.withActor(rc, query)
-        .compose(command -> edge.ask(rc, address, command))
+  private void postPage(RoutingContext rc, String address, Future<JsonObject> query) {
+    query.compose(command -> edge.ask(rc, address, command))
         .compose(page -> views.addPending(rc, page))
         .onSuccess(page -> Edge.json(rc, 200, page));
   }

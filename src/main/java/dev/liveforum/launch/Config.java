@@ -71,6 +71,17 @@ public final class Config {
   public record Notifications(int maxAttempts, int retryDelayMs, int claimTimeoutMs, int groupWindowSeconds,
       int feedIntervalMs) {}
 
+  /**
+   * How often one action may be done, cluster-wide: at most {@code perUser} per signed-in user
+   * ({@code newAccount} for an account younger than {@link Limits#newAccountHours}) and {@code perIp} per client
+   * IP, in fixed windows of {@code windowSeconds}. {@code action} names it in Redis keys, {@code what} in refusals.
+   */
+  public record Limit(String action, String what, int perUser, int newAccount, int perIp, int windowSeconds) {}
+
+  /** The limits on what people do (see README "Limits"), and what one text or one user may hold. */
+  public record Limits(int newAccountHours, Limit post, Limit comment, Limit edit, Limit like, Limit likeTarget,
+      Limit upload, Limit search, Limit typing, int mentionsPerText, long imageQuotaBytes) {}
+
   public record Cluster(boolean enabled, String name, String host, int port, List<String> members, String configFile) {}
 
   private final JsonObject json;
@@ -217,6 +228,32 @@ public final class Config {
         integer(Setting.REGISTER_LIMIT_IP), integer(Setting.REGISTER_WINDOW));
   }
 
+  public Limits limits() {
+    return new Limits(integer(Setting.LIMITS_NEW_ACCOUNT_HOURS),
+        limit("post", "posts", Setting.LIMIT_POST_PER_USER, Setting.LIMIT_POST_NEW_ACCOUNT, Setting.LIMIT_POST_PER_IP,
+            Setting.LIMIT_POST_WINDOW),
+        limit("comment", "comments", Setting.LIMIT_COMMENT_PER_USER, Setting.LIMIT_COMMENT_NEW_ACCOUNT,
+            Setting.LIMIT_COMMENT_PER_IP, Setting.LIMIT_COMMENT_WINDOW),
+        limit("edit", "edits", Setting.LIMIT_EDIT_PER_USER, Setting.LIMIT_EDIT_NEW_ACCOUNT, Setting.LIMIT_EDIT_PER_IP,
+            Setting.LIMIT_EDIT_WINDOW),
+        limit("like", "likes and unlikes", Setting.LIMIT_LIKE_PER_USER, Setting.LIMIT_LIKE_NEW_ACCOUNT,
+            Setting.LIMIT_LIKE_PER_IP, Setting.LIMIT_LIKE_WINDOW),
+        // Per user and target (the key names the target); a client IP is bounded by the like limit.
+        new Limit("likeTarget", "likes and unlikes of one post or comment", integer(Setting.LIMIT_LIKE_TARGET_PER_USER),
+            integer(Setting.LIMIT_LIKE_TARGET_PER_USER), 0, integer(Setting.LIMIT_LIKE_TARGET_WINDOW)),
+        limit("upload", "image uploads", Setting.LIMIT_UPLOAD_PER_USER, Setting.LIMIT_UPLOAD_NEW_ACCOUNT,
+            Setting.LIMIT_UPLOAD_PER_IP, Setting.LIMIT_UPLOAD_WINDOW),
+        limit("search", "searches", Setting.LIMIT_SEARCH_PER_USER, Setting.LIMIT_SEARCH_NEW_ACCOUNT,
+            Setting.LIMIT_SEARCH_PER_IP, Setting.LIMIT_SEARCH_WINDOW),
+        limit("typing", "typing signals", Setting.LIMIT_TYPING_PER_USER, Setting.LIMIT_TYPING_NEW_ACCOUNT,
+            Setting.LIMIT_TYPING_PER_IP, Setting.LIMIT_TYPING_WINDOW),
+        integer(Setting.LIMITS_MENTIONS_PER_TEXT), integer(Setting.LIMITS_IMAGE_QUOTA_KIB) * 1024L);
+  }
+
+  private Limit limit(String action, String what, Setting perUser, Setting newAccount, Setting perIp, Setting window) {
+    return new Limit(action, what, integer(perUser), integer(newAccount), integer(perIp), integer(window));
+  }
+
   public Cluster cluster() {
     return new Cluster(bool(Setting.CLUSTER_ENABLED), string(Setting.CLUSTER_NAME), string(Setting.CLUSTER_HOST),
         integer(Setting.CLUSTER_PORT), list(Setting.CLUSTER_MEMBERS), string(Setting.CLUSTER_CONFIG));
@@ -310,6 +347,17 @@ public final class Config {
     range(Setting.REGISTER_LIMIT_IP, 1, 1_000_000);
     range(Setting.REGISTER_WINDOW, 1, 7 * 86_400);
     range(Setting.BUS_TIMEOUT, 100, 600_000);
+    range(Setting.LIMITS_NEW_ACCOUNT_HOURS, 0, 87_600);
+    for (Setting s : Setting.values()) {
+      // Every count of a named limit (limits.<action>.perUser, .newAccount, .perIp) and its window.
+      if (s.key.matches("limits\\.[A-Za-z]+\\.(perUser|newAccount|perIp)")) {
+        range(s, 1, 100_000_000);
+      } else if (s.key.matches("limits\\.[A-Za-z]+\\.windowSeconds")) {
+        range(s, 1, 30 * 86_400);
+      }
+    }
+    range(Setting.LIMITS_MENTIONS_PER_TEXT, 0, 1000);
+    range(Setting.LIMITS_IMAGE_QUOTA_KIB, 0, Integer.MAX_VALUE);
     range(Setting.VIEWS_FLUSH_INTERVAL, 10, 3_600_000);
     range(Setting.IDEMPOTENCY_KEEP_HOURS, 1, 720);
     range(Setting.CLUSTER_PORT, 1, 65535);

@@ -49,20 +49,22 @@ final class CommentService {
   private final Runnable afterCommit;
   private final int repliesPerRoot;
   private final int maxDepth;
+  private final int mentionsPerText;
   private final GroupCommit<NewComment, JsonObject> creates = new GroupCommit<>(this::createAll);
 
   /**
    * {@code repliesPerRoot}: replies a thread page shows under each root; {@code maxDepth}: the deepest
-   * level a reply takes (a root is level 0).
+   * level a reply takes (a root is level 0); {@code mentionsPerText}: distinct @names a comment may hold.
    */
   CommentService(Pool pool, Cursors cursors, Markdown markdown, Runnable afterCommit, int repliesPerRoot,
-                 int maxDepth) {
+                 int maxDepth, int mentionsPerText) {
     this.pool = pool;
     this.cursors = cursors;
     this.markdown = markdown;
     this.afterCommit = afterCommit;
     this.repliesPerRoot = repliesPerRoot;
     this.maxDepth = maxDepth;
+    this.mentionsPerText = mentionsPerText;
   }
 
   /**
@@ -596,7 +598,9 @@ final class CommentService {
     return points <= EXCERPT ? content : content.substring(0, content.offsetByCodePoints(0, EXCERPT));
   }
 
-  private static String checkContent(String content) {
-    return Texts.multiline("content", content, MAX_CONTENT);
+  private String checkContent(String content) {
+    String text = Texts.multiline("content", content, MAX_CONTENT);
+    NotificationService.requireMentionsAtMost("comment", text, mentionsPerText);
+    return text;
   }
 }

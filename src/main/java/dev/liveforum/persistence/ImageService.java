@@ -29,11 +29,14 @@ final class ImageService {
   private final Runnable afterCommit;
   /** Decode and re-encode uploads: a small pool, as each decode may hold a frame of up to 64 MiB. */
   private final WorkerExecutor workers;
+  /** Bytes the images on one user's posts may take ({@code limits.imageQuotaKiB}). */
+  private final long quotaBytes;
 
-  ImageService(Pool pool, WorkerExecutor workers, Runnable afterCommit) {
+  ImageService(Pool pool, WorkerExecutor workers, Runnable afterCommit, long quotaBytes) {
     this.pool = pool;
     this.workers = workers;
     this.afterCommit = afterCommit;
+    this.quotaBytes = quotaBytes;
   }
 
   /**
@@ -64,25 +67,46 @@ final class ImageService {
         .compose(clean -> store(body, actor, postId, format, clean));
   }
 
-  /** Stores the cleaned {@code bytes}; {@code body} is the upload command (its idempotency key). */
+  /**
+   * Stores the cleaned {@code bytes}; {@code body} is the upload command (its idempotency key). The images
+   * on a user's posts count against that user's quota, whoever added them: the author's row is locked
+   * while they are summed, so concurrent uploads cannot pass it together (a deadlock with the author's own
+   * comment or like, whose foreign key takes that row shared, is retried as any: {@link Transactions}).
+   */
   private Future<JsonObject> store(JsonObject body, Actor actor, long postId, ImageFormat format, Buffer bytes) {
     Buffer sha256 = Buffer.buffer(sha256(bytes));
-    return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(PostSql.LOCK).execute(Tuple.of(postId))
+    // The author (which never changes) is read before the transaction: a plain read inside it would fix its
+    // snapshot (REPEATABLE READ) before the locks are waited for, and the counts after them would miss the
+    // images committed meanwhile.
+    return pool.preparedQuery(ImageSql.POST_AUTHOR).execute(Tuple.of(postId))
+        .compose(rows -> Rows.one(rows, "post " + postId))
+        .compose(author -> IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(ImageSql.LOCK_AUTHOR)
+            .execute(Tuple.of(author.getLong("author_id")))
+            .compose(locked -> tx.preparedQuery(PostSql.LOCK).execute(Tuple.of(postId)))
             .compose(rows -> Rows.one(rows, "post " + postId))
             .compose(post -> {
               actor.requireAuthorOrAdmin(post.getLong("author_id"), "add images to this post");
-              return tx.preparedQuery(ImageSql.COUNT).execute(Tuple.of(postId));
+              return tx.preparedQuery(ImageSql.COUNT).execute(Tuple.of(postId))
+                  .compose(count -> {
+                    if (Rows.first(count).getLong("n") >= MAX_PER_POST) {
+                      return Future.failedFuture(Failure.conflict("a post may have at most " + MAX_PER_POST
+                          + " images; this one has " + MAX_PER_POST + " already"));
+                    }
+                    return tx.preparedQuery(ImageSql.STORED_BY_AUTHOR).execute(Tuple.of(post.getLong("author_id")));
+                  });
             })
-            .compose(rows -> {
-              if (Rows.first(rows).getLong("n") >= MAX_PER_POST) {
-                return Future.failedFuture(Failure.conflict("a post may have at most " + MAX_PER_POST
-                    + " images; this one has " + MAX_PER_POST + " already"));
+            .compose(stored -> {
+              long used = Rows.first(stored).getLong("bytes");
+              if (used + bytes.length() > quotaBytes) {
+                return Future.failedFuture(Failure.conflict("over the image storage quota: the images on this"
+                    + " user's posts take " + used + " of " + quotaBytes + " bytes, and this one (" + bytes.length()
+                    + " bytes, as stored) would not fit; delete posts with images to make room"));
               }
               return tx.preparedQuery(ImageSql.INSERT)
                   .execute(Tuple.of(postId, format.contentType, bytes.length(), sha256, bytes));
             })
             .compose(r -> read(tx, r.property(MySQLClient.LAST_INSERTED_ID)))
-            .compose(image -> Outbox.record(tx, Address.IMAGE_CREATED, image).map(image)))
+            .compose(image -> Outbox.record(tx, Address.IMAGE_CREATED, image).map(image))))
         .onSuccess(ok -> afterCommit.run())
         .recover(Database::classify);
   }

@@ -87,13 +87,15 @@ final class NotificationBatch {
   private final SqlClient tx;
   private final List<Job> jobs;
   private final int groupWindowSeconds;
+  private final int mentionsPerText;
   /** Each job's count of notifications created or joined. */
   private final int[] applied;
 
-  private NotificationBatch(SqlClient tx, List<Job> jobs, int groupWindowSeconds) {
+  private NotificationBatch(SqlClient tx, List<Job> jobs, int groupWindowSeconds, int mentionsPerText) {
     this.tx = tx;
     this.jobs = jobs;
     this.groupWindowSeconds = groupWindowSeconds;
+    this.mentionsPerText = mentionsPerText;
     this.applied = new int[jobs.size()];
   }
 
@@ -102,8 +104,8 @@ final class NotificationBatch {
    * count of notifications created or joined (0 for an event applied before, or whose post is gone).
    * Fails with {@link Raced} when the batch is to be run again in a new transaction.
    */
-  static Future<int[]> apply(SqlClient tx, List<Job> jobs, int groupWindowSeconds) {
-    return new NotificationBatch(tx, jobs, groupWindowSeconds).run();
+  static Future<int[]> apply(SqlClient tx, List<Job> jobs, int groupWindowSeconds, int mentionsPerText) {
+    return new NotificationBatch(tx, jobs, groupWindowSeconds, mentionsPerText).run();
   }
 
   private Future<int[]> run() {
@@ -158,7 +160,7 @@ final class NotificationBatch {
         .map(posts -> fresh.stream().filter(i -> posts.containsKey(jobs.get(i).postId())).toList());
   }
 
-  /** Per job, the ids of the users @mentioned in its text (at most ten names each), from one read. */
+  /** Per job, the ids of the users @mentioned in its text (at most {@code limits.mentionsPerText} names each), from one read. */
   private Future<Map<Integer, List<Long>>> mentioned(List<Integer> live) {
     Map<Integer, Set<String>> names = new HashMap<>();
     Set<String> all = new java.util.TreeSet<>();
@@ -166,7 +168,7 @@ final class NotificationBatch {
       Job job = jobs.get(i);
       if (!job.type().equals(Address.LIKE_CHANGED)) {
         Set<String> named = NotificationService.mentions(job.data().getString(Field.CONTENT, "") + " "
-            + (job.type().startsWith("post.") ? job.data().getString(Field.TITLE, "") : ""));
+            + (job.type().startsWith("post.") ? job.data().getString(Field.TITLE, "") : ""), mentionsPerText);
         names.put(i, named);
         named.forEach(n -> all.add(n.toLowerCase(Locale.ROOT)));
       }

@@ -20,9 +20,11 @@ import dev.liveforum.persistence.NotificationBatch.Candidate;
 import dev.liveforum.persistence.NotificationBatch.Job;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -38,22 +40,23 @@ final class NotificationService {
   static final String REPLY = "reply";
   static final String LIKE = "like";
   static final String MENTION = "mention";
-  private static final int MAX_MENTIONS = 10;
   private static final Pattern MENTION_PATTERN = Pattern.compile("(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_])");
 
   private final Pool pool;
   private final Cursors cursors;
   private final Runnable afterCommit;
   private final int groupWindowSeconds;
+  private final int mentionsPerText;
   /** Runs of a batch that raced another transaction for an event or a once-rule, at most. */
   private static final int RACED_ATTEMPTS = 3;
   private final GroupCommit<Job, Integer> applies = new GroupCommit<>(this::applyAll);
 
-  NotificationService(Pool pool, Cursors cursors, Runnable afterCommit, int groupWindowSeconds) {
+  NotificationService(Pool pool, Cursors cursors, Runnable afterCommit, int groupWindowSeconds, int mentionsPerText) {
     this.pool = pool;
     this.cursors = cursors;
     this.afterCommit = afterCommit;
     this.groupWindowSeconds = groupWindowSeconds;
+    this.mentionsPerText = mentionsPerText;
   }
 
   /**
@@ -111,7 +114,7 @@ final class NotificationService {
   }
 
   private Future<List<Future<Integer>>> inOneTransaction(List<Job> jobs, int attempt) {
-    return Transactions.run(pool, tx -> NotificationBatch.apply(tx, jobs, groupWindowSeconds))
+    return Transactions.run(pool, tx -> NotificationBatch.apply(tx, jobs, groupWindowSeconds, mentionsPerText))
         .onSuccess(applied -> {
           if (java.util.Arrays.stream(applied).anyMatch(n -> n > 0)) {
             afterCommit.run();
@@ -174,14 +177,32 @@ final class NotificationService {
     return new ArrayList<>(byUser.values());
   }
 
-  /** The names @mentioned in {@code text}: at most ten are looked at. */
-  static Set<String> mentions(String text) {
+  /**
+   * The names @mentioned in {@code text}, the first {@code max} distinct ones; names differing only in case
+   * are one (usernames compare without case).
+   */
+  static Set<String> mentions(String text, int max) {
+    Set<String> seen = new HashSet<>();
     Set<String> names = new LinkedHashSet<>();
     Matcher m = MENTION_PATTERN.matcher(text);
-    while (m.find() && names.size() < MAX_MENTIONS) {
-      names.add(m.group(1));
+    while (m.find() && names.size() < max) {
+      if (seen.add(m.group(1).toLowerCase(Locale.ROOT))) {
+        names.add(m.group(1));
+      }
     }
     return names;
+  }
+
+  /**
+   * Refuses (422) a text that mentions more than {@code max} distinct names ({@code limits.mentionsPerText},
+   * as Discourse's max_mentions_per_post). The notifier looks at that many names of a text, with the same
+   * pattern, so every mention a stored text makes is one it would notify.
+   */
+  static void requireMentionsAtMost(String what, String text, int max) {
+    if (mentions(text, max + 1).size() > max) {
+      throw Failure.of(422, what + " mentions more than " + max + " people: at most " + max
+          + " distinct @names may be mentioned in one " + what);
+    }
   }
 
   /**

@@ -61,7 +61,8 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.BOARD_UPDATE, boards::update);
       gate.serve(Address.BOARD_DELETE, boards::delete);
       Markdown markdown = new Markdown(config.markdownImageHosts());
-      PostService posts = new PostService(pool, cursors, markdown, relay::kick);
+      PostService posts = new PostService(pool, cursors, markdown, relay::kick,
+          config.limits().mentionsPerText());
       gate.serve(Address.POST_CREATE, posts::create);
       gate.serve(Address.POST_GET, posts::get);
       gate.serve(Address.POST_UPDATE, posts::update);
@@ -71,7 +72,7 @@ public class PersistenceVerticle extends VerticleBase {
       // Previews come as people type: rendered on a worker, not on the event loop the database replies on.
       gate.serve(Address.MARKDOWN_PREVIEW, body -> vertx.executeBlocking(() -> posts.preview(body), false));
       CommentService comments = new CommentService(pool, cursors, markdown, relay::kick,
-          config.comments().repliesPerRoot(), config.comments().maxDepth());
+          config.comments().repliesPerRoot(), config.comments().maxDepth(), config.limits().mentionsPerText());
       gate.serve(Address.COMMENT_LIST, comments::list);
       gate.serve(Address.COMMENT_REPLIES, comments::replies);
       gate.serve(Address.COMMENT_CREATE, comments::create);
@@ -92,7 +93,8 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.USER_POSTS, profiles::posts);
       gate.serve(Address.USER_COMMENTS, profiles::comments);
       imageWorkers = vertx.createSharedWorkerExecutor("liveforum-images", IMAGE_WORKERS);
-      ImageService images = new ImageService(pool, imageWorkers, relay::kick);
+      ImageService images = new ImageService(pool, imageWorkers, relay::kick,
+          config.limits().imageQuotaBytes());
       gate.serve(Address.IMAGE_UPLOAD, images::upload);
       gate.serve(Address.IMAGE_GET, images::get);
       NotificationFeed feed = new NotificationFeed(pool);
@@ -101,7 +103,7 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.NOTIFICATION_EVENTS_DONE, feed::done);
       gate.serve(Address.NOTIFICATION_RELEASE_EVENTS, feed::release);
       NotificationService notifications = new NotificationService(pool, cursors, relay::kick,
-          config.notifications().groupWindowSeconds());
+          config.notifications().groupWindowSeconds(), config.limits().mentionsPerText());
       gate.serve(Address.NOTIFICATION_APPLY, notifications::apply);
       gate.serve(Address.NOTIFICATION_LIST, notifications::list);
       gate.serve(Address.NOTIFICATION_UNREAD_COUNT, notifications::unreadCount);

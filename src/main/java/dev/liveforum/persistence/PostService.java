@@ -27,12 +27,14 @@ final class PostService {
   private final Cursors cursors;
   private final Markdown markdown;
   private final Runnable afterCommit;
+  private final int mentionsPerText;
 
-  PostService(Pool pool, Cursors cursors, Markdown markdown, Runnable afterCommit) {
+  PostService(Pool pool, Cursors cursors, Markdown markdown, Runnable afterCommit, int mentionsPerText) {
     this.pool = pool;
     this.cursors = cursors;
     this.markdown = markdown;
     this.afterCommit = afterCommit;
+    this.mentionsPerText = mentionsPerText;
   }
 
   Future<JsonObject> create(JsonObject body) {
@@ -40,6 +42,7 @@ final class PostService {
     long boardId = body.getLong(Field.BOARD_ID);
     String title = checkTitle(body.getString(Field.TITLE));
     String content = checkContent(body.getString(Field.CONTENT));
+    checkMentions(title, content);
     String html = markdown.toSafeHtml(content);
     return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(PostSql.INSERT)
             .execute(Tuple.of(boardId, actor.id(), title, content, html))
@@ -91,6 +94,11 @@ final class PostService {
     return IdempotencyKeys.run(pool, body, tx -> lockForChange(tx, id, actor, "edit this post")
             .compose(row -> tx.preparedQuery(PostSql.UPDATE).execute(Tuple.of(title, content, html, id)))
             .compose(r -> read(tx, id, actor))
+            // The post as edited (a new title beside the content kept, or the reverse), as the notifier reads it.
+            .map(post -> {
+              checkMentions(post.getString(Field.TITLE), post.getString(Field.CONTENT));
+              return post;
+            })
             .compose(post -> Outbox.record(tx, Address.POST_UPDATED, summary(post)
                 .put(Field.CONTENT, post.getString(Field.CONTENT))
                 .put("contentHtml", post.getString("contentHtml"))
@@ -263,6 +271,11 @@ final class PostService {
         .put("viewCount", row.getLong("view_count"))
         .put("hotScore", row.getDouble("hot_score"))
         .put("likedByMe", row.getBoolean("liked"));
+  }
+
+  /** A post's mentions are its title's and its content's together, as the notifier reads them. */
+  private void checkMentions(String title, String content) {
+    NotificationService.requireMentionsAtMost("post", content + " " + title, mentionsPerText);
   }
 
   private static String checkTitle(String title) {

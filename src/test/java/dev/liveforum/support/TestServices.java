@@ -74,6 +74,21 @@ public final class TestServices {
     }
   }
 
+  /**
+   * Every count of every named limit (README "Limits") far above what any test does: the suite's users are
+   * all new accounts, all on 127.0.0.1, under one Redis key prefix. WriteLimitsTest sets small ones.
+   */
+  private static JsonObject lenientLimits() {
+    JsonObject limits = new JsonObject();
+    for (Setting s : Setting.values()) {
+      List<String> path = s.path();
+      if (path.size() == 3 && path.get(0).equals("limits") && !path.get(2).equals("windowSeconds")) {
+        limits.put(path.get(1), limits.getJsonObject(path.get(1), new JsonObject()).put(path.get(2), 10_000_000));
+      }
+    }
+    return limits;
+  }
+
   private static Config prepare() {
     try {
       Map<String, String> env = System.getenv();
@@ -82,6 +97,7 @@ public final class TestServices {
           .put("profile", "dev")
           .put("auth", new JsonObject().put("bcryptCost", 4).put("loginLimitPerIp", 100_000)
               .put("loginLimitPerAccount", 100_000).put("registerLimitPerIp", 100_000))
+          .put("limits", lenientLimits())
           .put("redis", new JsonObject().put("keyPrefix", "lf-test-" + RUN_ID + ":"))
           .put("jwt", new JsonObject().put("secret", "test-secret-" + UUID.randomUUID()))
           .put("http", new JsonObject().put("instances", 1))
