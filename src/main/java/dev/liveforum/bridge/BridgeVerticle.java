@@ -5,6 +5,7 @@ import dev.liveforum.auth.RateLimits;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.launch.Config;
 import dev.liveforum.launch.TrustedProxies;
+import dev.liveforum.net.ConnectionGuard;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,6 +17,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The realtime bridge: SockJS at {@code /eventbus} (raw WebSocket at {@code /eventbus/websocket}),
@@ -51,7 +54,11 @@ public class BridgeVerticle extends VerticleBase {
     long pingTimeoutMs = bridge.pingTimeoutSeconds() * 1000L;
     idleTimer = vertx.setPeriodic(Math.min(10_000, pingTimeoutMs / 3), id -> hub.closeIdle(pingTimeoutMs));
 
+    ConnectionGuard connections = new ConnectionGuard(vertx, "bridge", new ConnectionGuard.Limits(
+        bridge.maxConnectionsPerIp(), bridge.maxConnections(), config.http().headerTimeoutSeconds() * 1000L,
+        bridge.idleTimeoutSeconds() * 1000L), proxies);
     Router router = Router.router(vertx);
+    router.route().handler(connections);
     router.route().handler(BridgeHttp::headers);
     router.route("/eventbus/*").handler(new OriginCheck(bridge.origins(), config.pages().publicUrl(), config.http().port()));
     // The iframe, htmlfile and JSONP transports exist for browsers without CORS; a page that can be framed
@@ -91,8 +98,16 @@ public class BridgeVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(bridge.host())
         .setPort(bridge.port())
+        // With cleartext HTTP/2 on, Vert.x holds a new connection back from the connection handler until its
+        // first bytes tell HTTP/1 from HTTP/2, so no header deadline could start; the bridge speaks HTTP/1 only.
+        .setHttp2ClearTextEnabled(false)
         .setMaxWebSocketFrameSize(WEBSOCKET_FRAME_LIMIT)
-        .setMaxWebSocketMessageSize(WEBSOCKET_FRAME_LIMIT));
+        .setMaxWebSocketMessageSize(WEBSOCKET_FRAME_LIMIT)
+        // A backstop for whatever no deadline of its own covers (a POST body that stalls): a socket is closed
+        // after this much silence from its client anyway.
+        .setIdleTimeout(bridge.pingTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    server.connectionHandler(connections::connected);
     return endpoints.ready().compose(v -> server.requestHandler(router).listen());
   }
 

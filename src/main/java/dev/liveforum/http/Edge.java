@@ -154,16 +154,7 @@ final class Edge {
 
   private Future<JsonObject> withActor(RoutingContext rc, JsonObject command, boolean ipOfGuestsOnly,
                                        List<RateLimits.Count> counts) {
-    Future<User> user;
-    String header = rc.request().getHeader("Authorization");
-    if (rc.user() != null) {
-      user = Future.succeededFuture(rc.user());
-    } else if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      user = tokens.authenticate(new TokenCredentials(header.substring(7).trim()))
-          .recover(t -> Future.failedFuture(new HttpException(401, t)));
-    } else {
-      user = Future.succeededFuture();
-    }
+    Future<User> user = rc.user() != null ? Future.succeededFuture(rc.user()) : bearer(rc);
     return user.compose(u -> counts.isEmpty() ? Future.succeededFuture(u) : admit(rc, u, ipOfGuestsOnly, counts))
         .map(u -> {
           Long userId = u == null ? null : AccessTokens.userId(u);
@@ -197,6 +188,16 @@ final class Edge {
     Limited() {
       super("rate limited", null, false, false);
     }
+  }
+
+  /** Who the request's bearer token says is asking: null without one; a 401 failure when it is not valid. */
+  Future<User> bearer(RoutingContext rc) {
+    String header = rc.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Future.succeededFuture();
+    }
+    return tokens.authenticate(new TokenCredentials(header.substring(7).trim()))
+        .recover(t -> Future.failedFuture(new HttpException(401, t)));
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.liveforum.auth.RateLimits;
 import dev.liveforum.http.page.Origins;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.launch.Config;
+import dev.liveforum.net.ConnectionGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The REST edge. Its router is built from {@code openapi.yaml}, so every request is validated against
@@ -47,8 +49,13 @@ public class HttpVerticle extends VerticleBase {
 
     return contract().compose(contract -> {
       contract.getPaths().forEach(path -> QueryExtractor.check(path.getOperations()));
-      Uploads uploads = new Uploads(contract, ImageRoutes.UPLOAD, config.http().uploadLimitBytes());
+      Config.Http http = config.http();
+      Uploads uploads = new Uploads(vertx, contract, ImageRoutes.UPLOAD, http, new UploadGuard(edge, http));
+      ConnectionGuard connections = new ConnectionGuard(vertx, "http", new ConnectionGuard.Limits(
+          http.maxConnectionsPerIp(), http.maxConnections(), http.headerTimeoutSeconds() * 1000L,
+          http.idleTimeoutSeconds() * 1000L), config.trustedProxies());
       RouterBuilder builder = RouterBuilder.create(vertx, CachingContract.of(contract), uploads.extractor(new QueryExtractor()))
+          .rootHandler(connections)
           .rootHandler(new RequestLog(config.trustedProxies()))
           .rootHandler(new SecurityHeaders(origins, config.markdownImageHosts()));
       if (!config.http().corsOrigins().isEmpty()) {
@@ -145,10 +152,15 @@ public class HttpVerticle extends VerticleBase {
       });
 
       server = vertx.createHttpServer(new HttpServerOptions()
+          // Uploads say 100 Continue themselves, once their token and post are checked (see Uploads).
+          .setHandle100ContinueAutomatically(false)
+          .setIdleTimeout(http.idleTimeoutSeconds())
+          .setIdleTimeoutUnit(TimeUnit.SECONDS)
           .setCompressionSupported(true)
           .setHttp2ClearTextEnabled(config.h2c())
           .setMaxFormAttributeSize(config.http().bodyLimitBytes()));
       server.invalidRequestHandler(Framing::invalid);
+      server.connectionHandler(connections::connected);
       return endpoints.ready().compose(v -> server.requestHandler(new Framing(router)).listen(config.http().port(),
           config.http().host()));
     });

@@ -17,6 +17,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.Vertx;
+import dev.liveforum.launch.Config;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
@@ -29,13 +31,18 @@ import io.vertx.openapi.validation.ValidatableRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * File uploads ({@code multipart/form-data}): read into memory, never onto disk, up to their own limit
- * ({@code http.uploadLimitBytes}), and parsed with Netty's multipart decoder.
+ * File uploads ({@code multipart/form-data}): admitted from their headers ({@link UploadGuard}), then read
+ * into memory, never onto disk, up to their own limit ({@code http.uploadLimitBytes}) and while they keep
+ * arriving ({@code http.bodyTimeoutSeconds}), and parsed with Netty's multipart decoder.
  *
  * <p>Neither half of vertx-web fits as it is. BodyHandler writes uploaded files to disk and keeps no
  * multipart body, so the OpenAPI validator would see none. vertx-openapi's multipart analyser decodes
@@ -47,6 +54,8 @@ import java.util.Map;
  */
 final class Uploads {
   private static final String RAW = "liveforum.upload.raw";
+  /** How long a refused upload's remaining bytes are read and dropped before its connection is closed. */
+  static final long LINGER_MS = 2000;
   private static final String PARTS = "liveforum.upload.parts";
   private static final String BOUNDARY = "liveforum-form-shape";
   private static final String SHAPE_TYPE = "multipart/form-data; boundary=" + BOUNDARY;
@@ -55,15 +64,26 @@ final class Uploads {
   /** One part of a form: {@code fileName} and {@code contentType} are what the client claimed, if anything. */
   record Part(String name, String fileName, String contentType, Buffer bytes) {}
 
+  private final Vertx vertx;
   private final OpenAPIContract contract;
   private final String operationId;
   private final long limit;
+  private final long bodyTimeoutMs;
+  private final UploadGuard guard;
+  /** The upload operation's path, capturing the post's id. */
+  private final Pattern path;
 
-  /** Uploads to {@code operationId} of {@code contract}, at most {@code limit} bytes per request. */
-  Uploads(OpenAPIContract contract, String operationId, long limit) {
+  /** Uploads to {@code operationId} of {@code contract}, within the limits of {@code http}, admitted by {@code guard}. */
+  Uploads(Vertx vertx, OpenAPIContract contract, String operationId, Config.Http http, UploadGuard guard) {
+    this.vertx = vertx;
     this.contract = contract;
     this.operationId = operationId;
-    this.limit = limit;
+    this.limit = http.uploadLimitBytes();
+    this.bodyTimeoutMs = http.bodyTimeoutSeconds() * 1000L;
+    this.guard = guard;
+    this.path = Pattern.compile(Arrays.stream(contract.operation(operationId).getAbsoluteOpenAPIPath().split("/", -1))
+        .map(segment -> segment.equals("{id}") ? "([1-9][0-9]{0,15})" : Pattern.quote(segment))
+        .collect(Collectors.joining("/")) + "/?"); // the router takes a trailing slash too
   }
 
   /** The body handler of every route: uploads are read here, every other body by {@code others}. */
@@ -98,54 +118,151 @@ final class Uploads {
     return operation != null && operation.getOperationId().equals(operationId);
   }
 
+  /**
+   * Reads an upload's body once {@link UploadGuard} admits it: until then the request is paused and no
+   * {@code 100 Continue} is sent. A refusal is answered at once and the connection closed, so the body
+   * that may follow is never read.
+   */
   private void read(RoutingContext rc) {
     HttpServerRequest request = rc.request();
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limit) {
-      rc.fail(tooLarge());
-      return;
-    }
     if (request.isEnded()) {
       rc.put(RAW, Buffer.buffer());
       rc.next();
       return;
     }
-    String expect = request.getHeader(HttpHeaders.EXPECT);
-    if (expect != null) {
-      if (!expect.equalsIgnoreCase("100-continue")) {
-        rc.fail(new HttpException(417, "only Expect: 100-continue is supported"));
-        return;
-      }
-      rc.response().writeContinue();
+    request.pause();
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    long declared = length != null && length.matches("\\d{1,18}") ? Long.parseLong(length) : limit;
+    if (declared > limit) {
+      refuse(rc, tooLarge());
+      return;
     }
-    Buffer body = Buffer.buffer();
-    // Set once the body is read or refused: later events on the connection are not this handler's business.
-    boolean[] settled = {false};
-    request.handler(chunk -> {
-      if (settled[0]) {
+    String expect = request.getHeader(HttpHeaders.EXPECT);
+    if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
+      refuse(rc, new HttpException(417, "only Expect: 100-continue is supported"));
+      return;
+    }
+    Matcher id = path.matcher(rc.normalizedPath());
+    if (!id.matches()) {
+      refuse(rc, new HttpException(400, "the post id in the path must be a whole number from 1"));
+      return;
+    }
+    guard.admit(rc, Long.parseLong(id.group(1)), declared).onComplete(admitted -> {
+      if (admitted.failed()) {
+        refuse(rc, admitted.cause());
         return;
       }
-      if (body.length() + chunk.length() > limit) {
-        settled[0] = true;
-        rc.fail(tooLarge());
-      } else {
-        body.appendBuffer(chunk);
+      rc.addEndHandler(v -> admitted.result().run());
+      if (expect != null) {
+        rc.response().writeContinue();
       }
+      new Receiving(rc, admitted.result()).start();
     });
-    request.exceptionHandler(t -> {
-      if (!settled[0]) {
-        settled[0] = true;
-        rc.fail(new HttpException(400, "the upload could not be read", t));
-      }
-    });
+  }
+
+  /**
+   * Answers {@code failure} and closes the connection after it, the body never kept: what the client still
+   * sends is read and dropped for {@link #LINGER_MS} at most (as a web server's lingering close does). Closing
+   * with bytes unread would reset the connection, and a client still sending (a browser does not wait for
+   * {@code 100 Continue}) could lose the answer before reading it.
+   */
+  private void refuse(RoutingContext rc, Throwable failure) {
+    if (failure instanceof HttpException e && (e.getStatusCode() == 429 || e.getStatusCode() == 503)) {
+      rc.response().putHeader(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS);
+    }
+    // An HTTP/2 stream ends alone; its connection carries other requests.
+    if (rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+      rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+      rc.addEndHandler(v -> linger(rc.request()));
+    }
+    rc.fail(failure);
+  }
+
+  private void linger(HttpServerRequest request) {
+    io.vertx.core.http.HttpConnection connection = request.connection();
+    if (request.isEnded()) {
+      connection.close();
+      return;
+    }
+    long timer = vertx.setTimer(LINGER_MS, id -> connection.close());
+    request.handler(dropped -> { });
+    request.exceptionHandler(t -> connection.close());
     request.endHandler(v -> {
-      if (!settled[0]) {
-        settled[0] = true;
-        rc.put(RAW, body);
-        rc.next();
-      }
+      vertx.cancelTimer(timer);
+      connection.close();
     });
     request.resume();
+  }
+
+  /**
+   * One admitted body being read into memory: refused when it grows past the limit, or when nothing of it
+   * has come for {@code http.bodyTimeoutSeconds}; then what arrived is dropped and its budget given back.
+   */
+  private final class Receiving {
+    private final RoutingContext rc;
+    private final Runnable release;
+    private Buffer body = Buffer.buffer();
+    /** Set once the body is read or refused: later events on the connection are not this reader's business. */
+    private boolean settled;
+    private long lastChunkNanos = System.nanoTime();
+    private long timer = -1;
+
+    Receiving(RoutingContext rc, Runnable release) {
+      this.rc = rc;
+      this.release = release;
+    }
+
+    void start() {
+      HttpServerRequest request = rc.request();
+      request.handler(chunk -> {
+        if (settled) {
+          return;
+        }
+        lastChunkNanos = System.nanoTime();
+        if (body.length() + chunk.length() > limit) {
+          settle(tooLarge());
+        } else {
+          body.appendBuffer(chunk);
+        }
+      });
+      request.exceptionHandler(t -> settle(new HttpException(400, "the upload could not be read", t)));
+      request.endHandler(v -> {
+        if (!settled) {
+          settled = true;
+          vertx.cancelTimer(timer);
+          rc.put(RAW, body);
+          rc.next();
+        }
+      });
+      watch(bodyTimeoutMs);
+      request.resume();
+    }
+
+    /** Checks after {@code delayMs} that the body still arrives. */
+    private void watch(long delayMs) {
+      timer = vertx.setTimer(delayMs, id -> {
+        long quietMs = (System.nanoTime() - lastChunkNanos) / 1_000_000;
+        if (settled) {
+          return;
+        }
+        if (quietMs >= bodyTimeoutMs) {
+          settle(new HttpException(408, "the upload stopped arriving: nothing of it came for "
+              + bodyTimeoutMs / 1000 + " seconds"));
+        } else {
+          watch(bodyTimeoutMs - quietMs);
+        }
+      });
+    }
+
+    private void settle(HttpException failure) {
+      if (!settled) {
+        settled = true;
+        vertx.cancelTimer(timer);
+        body = null;
+        release.run();
+        refuse(rc, failure);
+      }
+    }
   }
 
   private HttpException tooLarge() {

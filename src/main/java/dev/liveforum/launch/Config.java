@@ -27,7 +27,9 @@ public final class Config {
   public static final String PUBLISHED_DEV_SECRET = "liveforum-development-secret-do-not-use-in-production";
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int uploadLimitBytes,
-                     List<String> corsOrigins) {}
+                     List<String> corsOrigins, int headerTimeoutSeconds, int idleTimeoutSeconds, int bodyTimeoutSeconds,
+                     int maxConnectionsPerIp, int maxConnections, int maxPendingUploadBytesPerIp,
+                     int maxPendingUploadBytes) {}
 
   /** What the browser pages need to know about where they are served. */
   public record Pages(String publicUrl, List<String> bridgeUrls) {}
@@ -61,7 +63,7 @@ public final class Config {
 
   public record Bridge(String host, int port, List<String> origins, int maxHandlersPerSocket, int maxFrameBytes,
       int messagesPerSecond, int pingTimeoutSeconds, int typingIntervalMs, int presenceIntervalMs,
-      int maxSocketsPerIp) {}
+      int maxSocketsPerIp, int idleTimeoutSeconds, int maxConnectionsPerIp, int maxConnections) {}
 
   public record Realtime(int backlogSize, int backlogTtlSeconds) {}
 
@@ -157,7 +159,10 @@ public final class Config {
 
   public Http http() {
     return new Http(host(Setting.HTTP_HOST), integer(Setting.HTTP_PORT), integer(Setting.HTTP_INSTANCES),
-        integer(Setting.HTTP_BODY_LIMIT), integer(Setting.HTTP_UPLOAD_LIMIT), list(Setting.HTTP_CORS_ORIGINS));
+        integer(Setting.HTTP_BODY_LIMIT), integer(Setting.HTTP_UPLOAD_LIMIT), list(Setting.HTTP_CORS_ORIGINS),
+        integer(Setting.HTTP_HEADER_TIMEOUT), integer(Setting.HTTP_IDLE_TIMEOUT), integer(Setting.HTTP_BODY_TIMEOUT),
+        integer(Setting.HTTP_MAX_CONNECTIONS_PER_IP), integer(Setting.HTTP_MAX_CONNECTIONS),
+        integer(Setting.HTTP_MAX_PENDING_UPLOAD_PER_IP), integer(Setting.HTTP_MAX_PENDING_UPLOAD));
   }
 
   /** Who the client is behind proxies, on the HTTP and bridge ports. */
@@ -183,7 +188,9 @@ public final class Config {
     return new Bridge(host(Setting.BRIDGE_HOST), integer(Setting.BRIDGE_PORT), list(Setting.BRIDGE_ORIGINS),
         integer(Setting.BRIDGE_MAX_HANDLERS), integer(Setting.BRIDGE_MAX_FRAME), integer(Setting.BRIDGE_MESSAGE_RATE),
         integer(Setting.BRIDGE_PING_TIMEOUT), integer(Setting.BRIDGE_TYPING_INTERVAL),
-        integer(Setting.BRIDGE_PRESENCE_INTERVAL), integer(Setting.BRIDGE_MAX_SOCKETS_PER_IP));
+        integer(Setting.BRIDGE_PRESENCE_INTERVAL), integer(Setting.BRIDGE_MAX_SOCKETS_PER_IP),
+        integer(Setting.BRIDGE_IDLE_TIMEOUT), integer(Setting.BRIDGE_MAX_CONNECTIONS_PER_IP),
+        integer(Setting.BRIDGE_MAX_CONNECTIONS));
   }
 
   public Realtime realtime() {
@@ -335,6 +342,16 @@ public final class Config {
     range(Setting.HTTP_INSTANCES, 1, 64);
     range(Setting.HTTP_BODY_LIMIT, 1024, 64 * 1024 * 1024);
     range(Setting.HTTP_UPLOAD_LIMIT, 1024, 64 * 1024 * 1024);
+    range(Setting.HTTP_HEADER_TIMEOUT, 1, 3600);
+    range(Setting.HTTP_IDLE_TIMEOUT, 1, 86_400);
+    range(Setting.HTTP_BODY_TIMEOUT, 1, 3600);
+    range(Setting.HTTP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000);
+    range(Setting.HTTP_MAX_CONNECTIONS, 1, 1_000_000);
+    range(Setting.HTTP_MAX_PENDING_UPLOAD_PER_IP, 1024, Integer.MAX_VALUE);
+    range(Setting.HTTP_MAX_PENDING_UPLOAD, 1024, Integer.MAX_VALUE);
+    range(Setting.BRIDGE_IDLE_TIMEOUT, 1, 86_400);
+    range(Setting.BRIDGE_MAX_CONNECTIONS_PER_IP, 1, 1_000_000);
+    range(Setting.BRIDGE_MAX_CONNECTIONS, 1, 1_000_000);
     range(Setting.DB_POOL_SIZE, 1, 200);
     range(Setting.ACCESS_TTL, 10, 86_400);
     range(Setting.REFRESH_TTL, 1, 3650);

@@ -86,6 +86,11 @@ public final class TrustedProxies {
     return client;
   }
 
+  /** Whether the peer is one of the trusted proxies (so it speaks for many clients). */
+  public boolean trusts(SocketAddress peer) {
+    return peer != null && peer.host() != null && trusted(peer.host());
+  }
+
   private boolean trusted(String ip) {
     byte[] address = parse(ip);
     return address != null && blocks.stream().anyMatch(b -> b.contains(address));

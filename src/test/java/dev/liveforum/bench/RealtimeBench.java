@@ -84,7 +84,9 @@ public final class RealtimeBench {
   private void run() throws Exception {
     // Every simulated client connects from this machine: one IP, so no per-IP socket cap.
     Config base = TestServices.config().with(Setting.HTTP_INSTANCES, cores).with(Setting.ACCESS_TTL, 86_400)
-        .with(Setting.BRIDGE_MAX_SOCKETS_PER_IP, Integer.MAX_VALUE);
+        .with(Setting.BRIDGE_MAX_SOCKETS_PER_IP, Integer.MAX_VALUE)
+        .with(Setting.BRIDGE_MAX_CONNECTIONS_PER_IP, 1_000_000).with(Setting.BRIDGE_MAX_CONNECTIONS, 1_000_000)
+        .with(Setting.HTTP_MAX_CONNECTIONS_PER_IP, 1_000_000).with(Setting.HTTP_MAX_CONNECTIONS, 1_000_000);
     for (Map.Entry<Setting, String> s : options.settings().entrySet()) {
       base = base.with(s.getKey(), s.getValue());
     }

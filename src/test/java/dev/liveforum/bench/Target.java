@@ -39,7 +39,9 @@ final class Target implements AutoCloseable {
     Config config = TestServices.config()
         .with(Setting.HTTP_INSTANCES, httpInstances)
         .with(Setting.ACCESS_TTL, 86_400)
-        .with(Setting.BRIDGE_MAX_SOCKETS_PER_IP, Integer.MAX_VALUE); // every simulated client is this machine
+        .with(Setting.BRIDGE_MAX_SOCKETS_PER_IP, Integer.MAX_VALUE)
+        .with(Setting.BRIDGE_MAX_CONNECTIONS_PER_IP, 1_000_000).with(Setting.BRIDGE_MAX_CONNECTIONS, 1_000_000)
+        .with(Setting.HTTP_MAX_CONNECTIONS_PER_IP, 1_000_000).with(Setting.HTTP_MAX_CONNECTIONS, 1_000_000); // every simulated client is this machine
     for (Map.Entry<Setting, String> s : settings.entrySet()) {
       config = config.with(s.getKey(), s.getValue());
     }
