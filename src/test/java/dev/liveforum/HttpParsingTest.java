@@ -112,6 +112,12 @@ class HttpParsingTest {
 
     Raw both = raw(logout("Transfer-Encoding: identity\r\nContent-Length: " + LOGOUT.length() + "\r\n", LOGOUT));
     assertEquals(400, both.status(), both.toString());
+    // Plain chunked next to a Content-Length: the HTTP decoder would drop the Content-Length and read chunks.
+    Raw chunkedAndLength = raw(logout("Transfer-Encoding: chunked\r\nContent-Length: " + LOGOUT.length() + "\r\n",
+        chunked(LOGOUT)));
+    assertEquals(400, chunkedAndLength.status(), chunkedAndLength.toString());
+    assertTrue(chunkedAndLength.problem().getString("detail").contains("not both"), chunkedAndLength.toString());
+    assertEquals("close", chunkedAndLength.header("Connection"), chunkedAndLength.toString());
 
     for (String encoding : new String[] {"gzip, chunked", "chunked\r\nTransfer-Encoding: chunked", "identity"}) {
       Raw r = raw(logout("Transfer-Encoding: " + encoding + "\r\n", chunked(LOGOUT)));

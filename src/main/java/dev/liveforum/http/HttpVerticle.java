@@ -6,6 +6,7 @@ import dev.liveforum.http.page.Origins;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.launch.Config;
 import dev.liveforum.net.ConnectionGuard;
+import dev.liveforum.net.FramingDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -151,16 +152,20 @@ public class HttpVerticle extends VerticleBase {
         Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path());
       });
 
-      server = vertx.createHttpServer(new HttpServerOptions()
+      HttpServerOptions options = new HttpServerOptions()
           // Uploads say 100 Continue themselves, once their token and post are checked (see Uploads).
           .setHandle100ContinueAutomatically(false)
           .setIdleTimeout(http.idleTimeoutSeconds())
           .setIdleTimeoutUnit(TimeUnit.SECONDS)
           .setCompressionSupported(true)
           .setHttp2ClearTextEnabled(config.h2c())
-          .setMaxFormAttributeSize(config.http().bodyLimitBytes()));
+          .setMaxFormAttributeSize(config.http().bodyLimitBytes());
+      server = vertx.createHttpServer(options);
       server.invalidRequestHandler(Framing::invalid);
-      server.connectionHandler(connections::connected);
+      server.connectionHandler(connection -> {
+        FramingDecoder.install(connection, options);
+        connections.connected(connection);
+      });
       return endpoints.ready().compose(v -> server.requestHandler(new Framing(router)).listen(config.http().port(),
           config.http().host()));
     });
