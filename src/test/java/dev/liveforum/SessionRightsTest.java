@@ -5,6 +5,7 @@ import dev.liveforum.launch.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.BridgeClient;
 import dev.liveforum.support.Forum;
+import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Rights that end: a private subscription lasts as long as its token and its session, on every bridge of
@@ -121,6 +123,30 @@ class SessionRightsTest {
           f -> channel.equals(f.getString("address")) && ("err".equals(f.getString("type"))
               || "notification.created".equals(f.getJsonObject("body", new JsonObject()).getString("type"))));
       assertEquals("rec", next.getString("type"), next.encode());
+    }
+  }
+
+  @Test
+  @DisplayName("an admin whose role is taken away loses stats on the socket's next pings, before the token expires")
+  void roleLossEndsStats() {
+    Login admin = newUser("demoted");
+    TestDb.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+    try (BridgeClient socket = BridgeClient.connect(b.bridgePort)) {
+      socket.subscribe("stats", admin.token());
+      TestDb.update("UPDATE users SET role = 'user' WHERE id = ?", admin.id());
+      // The client pings as the web UI does (every 5 s there; faster here), carrying no new token.
+      JsonObject ended = null;
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (ended == null && System.nanoTime() < deadline) {
+        socket.frame(new JsonObject().put("type", "ping"));
+        ended = socket.drain(500).stream()
+            .filter(f -> "err".equals(f.getString("type")) && "stats".equals(f.getString("address")))
+            .findFirst().orElse(null);
+      }
+      assertNotNull(ended, "stats should end once the role is gone");
+      assertEquals("access_denied", ended.getString("body"), ended.encode());
+      socket.register("stats", admin.token());
+      assertEquals("access_denied", errorOn(socket, "stats").getString("body"), "nor can it register again");
     }
   }
 

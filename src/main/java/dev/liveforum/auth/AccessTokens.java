@@ -92,13 +92,20 @@ public final class AccessTokens implements JWTAuth {
       if (!access) {
         return Future.failedFuture("not an access token");
       }
-      JsonObject session = new JsonObject().put(Field.USER_ID, userId(user)).put(Field.SESSION_ID, sessionId(user));
-      return Bus.request(vertx, Address.SESSION_CHECK, session, null, busTimeoutMs)
-          .map(live -> {
-            claims.put(Field.ROLE, live.getString(Field.ROLE));
-            return user;
-          });
+      return liveRole(userId(user), sessionId(user)).map(role -> {
+        claims.put(Field.ROLE, role);
+        return user;
+      });
     });
+  }
+
+  /**
+   * The current role of user {@code userId} while session {@code sessionId} is signed in; a 401
+   * {@link io.vertx.core.eventbus.ReplyException} once it is not, the bus's own failure when no persistence answers.
+   */
+  public Future<String> liveRole(long userId, String sessionId) {
+    JsonObject session = new JsonObject().put(Field.USER_ID, userId).put(Field.SESSION_ID, sessionId);
+    return Bus.request(vertx, Address.SESSION_CHECK, session, null, busTimeoutMs).map(live -> live.getString(Field.ROLE));
   }
 
   public static long userId(User user) {

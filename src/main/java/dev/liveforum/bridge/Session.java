@@ -7,6 +7,7 @@ import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Field;
 import dev.liveforum.launch.Config;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -37,6 +38,7 @@ import java.util.regex.Pattern;
  */
 final class Session {
   /** The only address a client may send to: {@code post.<id>.typing}. */
+  static final long ROLE_CHECK_MS = 5_000;
   private static final Pattern TYPING = Pattern.compile("(post\\.[1-9][0-9]{0,17})\\.typing");
   private static final int MAX_ADDRESS_LENGTH = 64;
   private static final String EXPIRED = "the access token of this private channel expired: send a fresh one in"
@@ -60,6 +62,8 @@ final class Session {
   private final Map<String, Identity> grants = new HashMap<>();
   private final Vertx vertx;
   private long expiryTimer = -1;
+  /** When an admin's {@code stats} was last checked against the account's current role. */
+  private long roleCheckedAt = System.currentTimeMillis();
   private Future<?> queue = Future.succeededFuture();
   private double allowance;
   private long refilledAt;
@@ -175,7 +179,7 @@ final class Session {
       return Future.succeededFuture();
     }
     if (type.equals("ping")) {
-      return msg.getValue("headers") == null ? Future.succeededFuture()
+      return msg.getValue("headers") == null ? recheckAdmin()
           : identify(null, msg.getValue("headers")).otherwiseEmpty();
     }
     if (!(msg.getValue("address") instanceof String address) || address.isEmpty()) {
@@ -313,6 +317,33 @@ final class Session {
     }
     scheduleExpiry();
     return who;
+  }
+
+  /**
+   * On the client's pings, at most every {@link #ROLE_CHECK_MS}: whether the admin holding {@code stats} still
+   * is one. A role taken away (in the database: there is no API for roles) ends the channel then, rather than
+   * at the token's expiry. Only {@code stats} is checked so: few sockets hold it, and a user's own channel
+   * needs no role.
+   */
+  private Future<?> recheckAdmin() {
+    Identity admin = grants.get(Channel.STATS);
+    long now = System.currentTimeMillis();
+    if (admin == null || now - roleCheckedAt < ROLE_CHECK_MS) {
+      return Future.succeededFuture();
+    }
+    roleCheckedAt = now;
+    return tokens.liveRole(admin.userId(), admin.sessionId())
+        .onSuccess(role -> {
+          if (!"admin".equals(role) && grants.get(Channel.STATS) == admin) {
+            end(Channel.STATS, "access_denied", "stats is for admins");
+          }
+        })
+        .onFailure(t -> {
+          if (t instanceof ReplyException e && e.failureCode() == 401 && grants.get(Channel.STATS) == admin) {
+            end(Channel.STATS, "session_ended", "this session was signed out: sign in again and register anew");
+          }
+        })
+        .otherwiseEmpty();
   }
 
   /** Ends the private channels held with {@code sessions} that ended ({@link Address#SESSIONS_ENDED}). */
