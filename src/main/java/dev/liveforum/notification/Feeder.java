@@ -4,6 +4,7 @@ import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Drainer;
 import dev.liveforum.bus.Bus;
 import dev.liveforum.bus.Field;
+import dev.liveforum.bus.NotificationRules;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -99,37 +99,8 @@ final class Feeder {
     return Future.all(fed, done).map(events.size());
   }
 
-  /**
-   * Whether the event could notify anyone under the rules (persistence/NotificationService): a cheap
-   * first look, so that unlikes, likes of one's own things, comments on one's own posts and texts that
-   * mention nobody make no job. When in doubt (a malformed event) it says yes, and persistence judges.
-   */
+  /** Whether the event may tell anyone under the rules ({@link NotificationRules#mayTell}): the others need no job. */
   static boolean mayNotify(String type, JsonObject data) {
-    if (!Address.NOTIFICATION_SOURCES.contains(type)) {
-      return false;
-    }
-    if (data == null) {
-      return true;
-    }
-    try {
-      return switch (type) {
-        case Address.LIKE_CHANGED -> data.getBoolean(Field.LIKED, true)
-            && !Objects.equals(data.getLong("targetAuthorId"), data.getLong(Field.USER_ID));
-        case Address.COMMENT_CREATED -> {
-          Long author = data.getLong(Field.AUTHOR_ID);
-          Long parentAuthor = data.getLong(Field.PARENT_ID) == null ? null : data.getLong("parentAuthorId");
-          yield !Objects.equals(data.getLong("postAuthorId"), author)
-              || parentAuthor != null && !parentAuthor.equals(author)
-              || mentionsAnyone(data.getString(Field.CONTENT));
-        }
-        default -> mentionsAnyone(data.getString(Field.CONTENT)) || mentionsAnyone(data.getString(Field.TITLE));
-      };
-    } catch (ClassCastException e) {
-      return true;
-    }
-  }
-
-  private static boolean mentionsAnyone(String text) {
-    return text != null && text.indexOf('@') >= 0;
+    return NotificationRules.mayTell(type, data);
   }
 }

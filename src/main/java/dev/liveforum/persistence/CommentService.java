@@ -4,6 +4,7 @@ import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import dev.liveforum.bus.GroupCommit;
+import dev.liveforum.bus.NotificationRules;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -600,7 +601,7 @@ final class CommentService {
 
   private String checkContent(String content) {
     String text = Texts.multiline("content", content, MAX_CONTENT);
-    NotificationService.requireMentionsAtMost("comment", text, mentionsPerText);
+    NotificationRules.requireMentionsAtMost("comment", text, mentionsPerText);
     return text;
   }
 }

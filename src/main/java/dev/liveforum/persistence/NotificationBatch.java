@@ -2,6 +2,8 @@ package dev.liveforum.persistence;
 
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
+import dev.liveforum.bus.NotificationRules;
+import dev.liveforum.bus.NotificationRules.Candidate;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -25,12 +27,12 @@ import java.util.TreeMap;
 /**
  * Applies a batch of notification jobs in one transaction, a statement or two per kind of row for the
  * whole batch rather than eight or so per job, one after another (a like job cost about eight round
- * trips, and a worker applied 85–350 of them a second while the like benchmark made 700). The rules
- * are those of {@link NotificationService}; the batch decides them in memory, in the jobs' order, from
- * what it read: which events were applied before, which posts, comments, mentioned users and once-rules
- * there are, and the open like groups. Rows of each table are locked in key order (event ids, users,
- * groups by their index, new notifications by post), so two batches, or a batch and a like or comment
- * batch, do not wait for each other in a cycle.
+ * trips, and a worker applied 85–350 of them a second while the like benchmark made 700). It applies
+ * the {@link NotificationRules} in memory, in the jobs' order, to what it read: which events were
+ * applied before, which posts, comments, mentioned users and once-rules there are, and the open like
+ * groups. Rows of each table are locked in key order (event ids, users, groups by their index, new
+ * notifications by post), so two batches, or a batch and a like or comment batch, do not wait for each
+ * other in a cycle.
  *
  * <p>Which events and once-rules are new is read first (a plain read), then the new ones are inserted
  * with INSERT IGNORE; should another transaction have inserted one of them meanwhile (it then commits
@@ -38,11 +40,12 @@ import java.util.TreeMap;
  * caller run the batch again: the new transaction sees that row.
  */
 final class NotificationBatch {
-  /** A job whose fields were read: its event, who acted, on which post, and whom the rules name. */
-  record Job(String eventId, String type, JsonObject data, long actor, long postId, List<Candidate> candidates) {}
-
-  /** Someone to tell, and what: {@code once} names what they are told about at most once (null: no such rule). */
-  record Candidate(long userId, String type, Long commentId, String targetType, Long targetId, String once) {}
+  /** A job: its event's id, and the event as the rules read it. */
+  record Job(String eventId, NotificationRules.Source event) {
+    long postId() {
+      return event.postId();
+    }
+  }
 
   /** Another transaction inserted an event or once-rule of the batch after the batch read it was new. */
   static final class Raced extends RuntimeException {
@@ -165,13 +168,9 @@ final class NotificationBatch {
     Map<Integer, Set<String>> names = new HashMap<>();
     Set<String> all = new java.util.TreeSet<>();
     for (int i : live) {
-      Job job = jobs.get(i);
-      if (!job.type().equals(Address.LIKE_CHANGED)) {
-        Set<String> named = NotificationService.mentions(job.data().getString(Field.CONTENT, "") + " "
-            + (job.type().startsWith("post.") ? job.data().getString(Field.TITLE, "") : ""), mentionsPerText);
-        names.put(i, named);
-        named.forEach(n -> all.add(n.toLowerCase(Locale.ROOT)));
-      }
+      Set<String> named = NotificationRules.mentionedNames(jobs.get(i).event(), mentionsPerText);
+      names.put(i, named);
+      named.forEach(n -> all.add(n.toLowerCase(Locale.ROOT)));
     }
     if (all.isEmpty()) {
       return Future.succeededFuture(Map.of());
@@ -193,12 +192,8 @@ final class NotificationBatch {
   private List<Tell> tells(List<Integer> live, Map<Integer, List<Long>> mentions) {
     List<Tell> tells = new ArrayList<>();
     for (int i : live) {
-      Job job = jobs.get(i);
-      for (Candidate c : NotificationService.withMentions(job.candidates(), mentions.getOrDefault(i, List.of()),
-          job.type(), job.data())) {
-        if (c.userId() != job.actor()) {
-          tells.add(new Tell(i, c));
-        }
+      for (Candidate c : NotificationRules.told(jobs.get(i).event(), mentions.getOrDefault(i, List.of()))) {
+        tells.add(new Tell(i, c));
       }
     }
     return tells;
@@ -289,7 +284,7 @@ final class NotificationBatch {
 
   private static GroupKey groupKey(Tell t) {
     Candidate c = t.candidate();
-    return c.type().equals(NotificationService.LIKE) ? new GroupKey(c.userId(), c.targetType(), c.targetId()) : null;
+    return c.type().equals(NotificationRules.LIKE) ? new GroupKey(c.userId(), c.targetType(), c.targetId()) : null;
   }
 
   /**
@@ -308,7 +303,7 @@ final class NotificationBatch {
       Made m = key == null ? null : groups.get(key);
       if (m == null) {
         Long open = key == null ? null : targets.groups().get(key);
-        m = new Made(open, c.userId(), c.type(), job.postId(), c, excerpt(job.data()));
+        m = new Made(open, c.userId(), c.type(), job.postId(), c, excerpt(job.event().data()));
         made.add(m);
         if (key != null) {
           groups.put(key, m);
@@ -317,7 +312,7 @@ final class NotificationBatch {
           newPerUser.merge(c.userId(), 1, Integer::sum);
         }
       }
-      m.actor = job.actor();
+      m.actor = job.event().actor();
       m.actors++;
       m.lastTouch = position++;
       m.ownersNewByThen = newPerUser.getOrDefault(c.userId(), 0);
@@ -415,7 +410,7 @@ final class NotificationBatch {
       }
       long count = unread.get(m.userId) - newPerUser.get(m.userId) + m.ownersNewByThen;
       events.add(Outbox.event(Address.NOTIFICATION_CREATED, new JsonObject().put(Field.USER_ID, m.userId)
-          .put(Field.UNREAD, count).put("notification", NotificationService.json(row))));
+          .put(Field.UNREAD, count).put("notification", NotificationInbox.json(row))));
     }
     return events;
   }

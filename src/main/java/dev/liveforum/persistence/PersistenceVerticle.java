@@ -102,13 +102,14 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.NOTIFICATION_EVENTS_FED, feed::fed);
       gate.serve(Address.NOTIFICATION_EVENTS_DONE, feed::done);
       gate.serve(Address.NOTIFICATION_RELEASE_EVENTS, feed::release);
-      NotificationService notifications = new NotificationService(pool, cursors, relay::kick,
+      NotificationJobs notificationJobs = new NotificationJobs(pool, relay::kick,
           config.notifications().groupWindowSeconds(), config.limits().mentionsPerText());
-      gate.serve(Address.NOTIFICATION_APPLY, notifications::apply);
-      gate.serve(Address.NOTIFICATION_LIST, notifications::list);
-      gate.serve(Address.NOTIFICATION_UNREAD_COUNT, notifications::unreadCount);
-      gate.serve(Address.NOTIFICATION_READ_ONE, notifications::read);
-      gate.serve(Address.NOTIFICATION_READ_ALL, notifications::readAll);
+      gate.serve(Address.NOTIFICATION_APPLY, notificationJobs::apply);
+      NotificationInbox inbox = new NotificationInbox(pool, cursors, relay::kick);
+      gate.serve(Address.NOTIFICATION_LIST, inbox::list);
+      gate.serve(Address.NOTIFICATION_UNREAD_COUNT, inbox::unreadCount);
+      gate.serve(Address.NOTIFICATION_READ_ONE, inbox::read);
+      gate.serve(Address.NOTIFICATION_READ_ALL, inbox::readAll);
       ChannelLog channels = new ChannelLog(pool, config.realtime().backlogSize(),
           config.realtime().backlogTtlSeconds());
       gate.serve(Address.REALTIME_SINCE, channels::since);

@@ -4,6 +4,7 @@ import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
+import dev.liveforum.bus.NotificationRules;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLClient;
@@ -112,7 +113,7 @@ final class PostService {
     Actor actor = Actor.of(body).requireUser();
     long id = body.getLong(Field.ID);
     return IdempotencyKeys.run(pool, body, tx -> lockForChange(tx, id, actor, "delete this post")
-            .compose(row -> StatsQueries.beforePostDelete(tx, id).compose(removed -> NotificationService
+            .compose(row -> StatsQueries.beforePostDelete(tx, id).compose(removed -> NotificationInbox
                 .beforePostDelete(tx, id)
                 .compose(r -> tx.preparedQuery(PostSql.DELETE_COMMENT_LIKES).execute(Tuple.of(id)))
                 .compose(r -> tx.preparedQuery(PostSql.DELETE_POST_LIKES).execute(Tuple.of(id)))
@@ -275,7 +276,7 @@ final class PostService {
 
   /** A post's mentions are its title's and its content's together, as the notifier reads them. */
   private void checkMentions(String title, String content) {
-    NotificationService.requireMentionsAtMost("post", content + " " + title, mentionsPerText);
+    NotificationRules.requireMentionsAtMost("post", content + " " + title, mentionsPerText);
   }
 
   private static String checkTitle(String title) {
