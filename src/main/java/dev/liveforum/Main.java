@@ -1,6 +1,6 @@
 package dev.liveforum;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import dev.liveforum.launch.DevServicesSetup;
 import dev.liveforum.launch.Node;
 import dev.liveforum.persistence.Admins;

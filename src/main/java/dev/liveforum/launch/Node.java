@@ -5,6 +5,7 @@ import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
 import dev.liveforum.bridge.BridgeVerticle;
 import dev.liveforum.cache.CacheVerticle;
+import dev.liveforum.config.Config;
 import dev.liveforum.http.HttpVerticle;
 import dev.liveforum.notification.NotificationVerticle;
 import dev.liveforum.persistence.PersistenceVerticle;

@@ -1,4 +1,4 @@
-package dev.liveforum.launch;
+package dev.liveforum.config;
 
 import java.util.Arrays;
 import java.util.List;

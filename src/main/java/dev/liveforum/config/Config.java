@@ -1,4 +1,4 @@
-package dev.liveforum.launch;
+package dev.liveforum.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
