@@ -1,8 +1,9 @@
 package dev.liveforum;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import dev.liveforum.launch.DevServicesSetup;
 import dev.liveforum.launch.Node;
+import dev.liveforum.launch.Role;
 import dev.liveforum.persistence.Admins;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ public final class Main {
     try {
       Config config = Config.load(Path.of(System.getenv().getOrDefault("LIVEFORUM_CONFIG", "conf/config.json")),
           System.getenv());
+      Role.of(config); // a role there is not stops start-up before any embedded service starts
       if (config.production()) {
         config.requireProduction();
       } else {

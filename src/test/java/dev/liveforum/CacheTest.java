@@ -1,8 +1,8 @@
 package dev.liveforum;
 
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.devservices.DevServices;
-import dev.liveforum.launch.Config;
-import dev.liveforum.launch.Setting;
 import dev.liveforum.persistence.Database;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Forum;

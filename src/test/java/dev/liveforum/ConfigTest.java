@@ -1,7 +1,8 @@
 package dev.liveforum;
 
-import dev.liveforum.launch.Config;
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
+import dev.liveforum.launch.Role;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class ConfigTest {
   @DisplayName("the shipped conf/config.json is valid and runs every role")
   void shippedConfig() {
     Config c = Config.load(Path.of("conf/config.json"), Map.of());
-    assertEquals(Config.ROLES, c.roles());
+    assertEquals(List.of(Role.values()), Role.of(c));
     assertEquals(8081, c.bridge().port());
     assertEquals(8080, c.http().port());
   }
@@ -74,7 +75,10 @@ class ConfigTest {
     assertEquals("Invalid setting jwt.secret (LIVEFORUM_JWT_SECRET): must be at least 32 bytes long, got 15 characters",
         shortSecret);
     assertFalse(shortSecret.contains("tooshort"));
-    assertTrue(invalid(Map.of("LIVEFORUM_ROLES", "http,bridge-typo")).startsWith("Invalid setting roles"));
+    String role = assertThrows(Config.ConfigException.class,
+        () -> Role.of(Config.load(null, Map.of("LIVEFORUM_ROLES", "http,bridge-typo")))).getMessage();
+    assertTrue(role.startsWith("Invalid setting roles (LIVEFORUM_ROLES): expected a comma list of persistence, cache,"), role);
+    assertTrue(role.endsWith(", got 'bridge-typo'"), role);
     assertTrue(invalid(Map.of("LIVEFORUM_PROFILE", "production")).startsWith("Invalid setting profile"));
     assertTrue(invalid(Map.of("LIVEFORUM_DB_URL", "jdbc:mysql://x/y")).startsWith("Invalid setting db.url"));
     assertTrue(invalid(Map.of("LIVEFORUM_CLUSTER_ENABLED", "yes")).startsWith("Invalid setting cluster.enabled"));

@@ -1,6 +1,6 @@
 package dev.liveforum;
 
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;

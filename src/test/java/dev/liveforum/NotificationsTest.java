@@ -1,7 +1,7 @@
 package dev.liveforum;
 
-import dev.liveforum.launch.Config;
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.BridgeClient;
 import dev.liveforum.support.Forum;

@@ -1,6 +1,6 @@
 package dev.liveforum;
 
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
@@ -39,7 +39,7 @@ class PasswordGuessingTest {
     api = new Api(node.port);
   }
 
-  private static dev.liveforum.launch.Config config() {
+  private static dev.liveforum.config.Config config() {
     return TestServices.config()
         .with(Setting.HTTP_TRUSTED_PROXIES, new JsonArray(List.of("127.0.0.1")))
         .with(Setting.LOGIN_LIMIT_ACCOUNT, WRONG_ALLOWED)

@@ -2,8 +2,8 @@ package dev.liveforum;
 
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
-import dev.liveforum.launch.Config;
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.BridgeClient;
 import dev.liveforum.support.Forum;

@@ -1,15 +1,15 @@
 package dev.liveforum;
 
 import dev.liveforum.bus.Address;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.devservices.DevServices;
-import dev.liveforum.launch.Config;
-import dev.liveforum.launch.Setting;
 import dev.liveforum.persistence.Database;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.BridgeClient;
 import dev.liveforum.support.Forum;
-import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TcpProxy;
+import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;

@@ -1,7 +1,7 @@
 package dev.liveforum;
 
-import dev.liveforum.launch.Config;
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.persistence.Database;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.NodeProcess;
@@ -163,7 +163,7 @@ class StartupRefusalIT {
     @Test
     @DisplayName("an all-roles node whose cluster.name has a typo: one line naming both clusters and cluster.name")
     void clusterNameTypo() {
-      Map<String, String> env = nodeBeside(SECRET, Config.ROLES.toArray(String[]::new));
+      Map<String, String> env = nodeBeside(SECRET); // naming no role: every role
       env.put(Setting.CLUSTER_NAME.env(), clusterName + "-typo");
       String line = refusal("cluster-name-typo", env).line();
       assertTrue(line.matches("This node of cluster '" + clusterName + "-typo' would share its database with cluster '"
@@ -203,7 +203,7 @@ class StartupRefusalIT {
     @Test
     @DisplayName("an all-roles node with clustering off: one line naming cluster.enabled")
     void notClustered() {
-      Map<String, String> env = nodeBeside(SECRET, Config.ROLES.toArray(String[]::new));
+      Map<String, String> env = nodeBeside(SECRET); // naming no role: every role
       env.put(Setting.CLUSTER_ENABLED.env(), "false");
       String line = refusal("not-clustered", env).alone();
       assertTrue(line.matches("This node, not clustered \\(cluster.enabled false\\), would share its database with"

@@ -5,7 +5,7 @@ import dev.liveforum.auth.RateLimits;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Field;
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.Vertx;

@@ -4,7 +4,7 @@ import dev.liveforum.auth.AccessTokens;
 import dev.liveforum.auth.Emails;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;

@@ -3,7 +3,7 @@ package dev.liveforum.http;
 import dev.liveforum.auth.AccessTokens;
 import dev.liveforum.auth.RateLimits;
 import dev.liveforum.bus.Bus;
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;

@@ -2,9 +2,9 @@ package dev.liveforum.http;
 
 import dev.liveforum.auth.AccessTokens;
 import dev.liveforum.auth.RateLimits;
-import dev.liveforum.http.page.Origins;
 import dev.liveforum.bus.Endpoints;
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
+import dev.liveforum.http.page.Origins;
 import dev.liveforum.net.ConnectionGuard;
 import dev.liveforum.net.FramingDecoder;
 import io.vertx.core.Future;

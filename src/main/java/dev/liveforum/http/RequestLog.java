@@ -1,6 +1,6 @@
 package dev.liveforum.http;
 
-import dev.liveforum.launch.TrustedProxies;
+import dev.liveforum.config.TrustedProxies;
 import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;

@@ -3,7 +3,7 @@ package dev.liveforum.http;
 import dev.liveforum.auth.AccessTokens;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import dev.liveforum.net.Budget;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

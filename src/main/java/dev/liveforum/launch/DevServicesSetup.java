@@ -1,5 +1,7 @@
 package dev.liveforum.launch;
 
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.devservices.DevServices;
 import dev.liveforum.persistence.Database;
 

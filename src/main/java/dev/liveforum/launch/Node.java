@@ -3,13 +3,7 @@ package dev.liveforum.launch;
 import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
-import dev.liveforum.bridge.BridgeVerticle;
-import dev.liveforum.cache.CacheVerticle;
-import dev.liveforum.http.HttpVerticle;
-import dev.liveforum.notification.NotificationVerticle;
-import dev.liveforum.persistence.PersistenceVerticle;
-import dev.liveforum.stats.StatsVerticle;
-import io.vertx.core.DeploymentOptions;
+import dev.liveforum.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -33,7 +27,9 @@ public final class Node {
     this.vertx = vertx;
   }
 
+  /** Throws {@link Config.ConfigException} at once when {@code config} names a role there is not. */
   public static Future<Node> start(Config config) {
+    List<Role> roles = Role.of(config);
     VertxOptions options = new VertxOptions();
     Future<Vertx> vertx;
     HazelcastClusterManager cluster = config.cluster().enabled() ? clusterManager(config.cluster()) : null;
@@ -46,10 +42,10 @@ public final class Node {
     // A promise of no context: a failure is handed out after Vert.x has closed, when the event loop the
     // checks and deployments completed on is gone (a future bound to it would never complete).
     Promise<Node> started = Promise.promise();
-    vertx.onFailure(started::fail).onSuccess(v -> StartupChecks.run(v, config, members(cluster))
-        .compose(checked -> deploy(v, config))
+    vertx.onFailure(started::fail).onSuccess(v -> StartupChecks.run(v, config, roles, members(cluster))
+        .compose(checked -> deploy(v, config, roles))
         .onSuccess(deployed -> {
-          log.info("LiveForum node up: roles {}, {}", config.roles(),
+          log.info("LiveForum node up: roles {}, {}", roles.stream().map(Role::key).toList(),
               config.cluster().enabled() ? "cluster '" + config.cluster().name() + "'" : "not clustered");
           started.complete(new Node(v));
         })
@@ -62,36 +58,12 @@ public final class Node {
     return cluster == null ? 1 : cluster.getNodes().size();
   }
 
-  private static Future<?> deploy(Vertx vertx, Config config) {
-    List<String> roles = config.roles();
+  private static Future<?> deploy(Vertx vertx, Config config, List<Role> roles) {
     Future<?> chain = Future.succeededFuture();
-    // Persistence first: it migrates the schema before anything is served.
-    if (roles.contains("persistence")) {
-      chain = chain.compose(v -> vertx.deployVerticle(new PersistenceVerticle(), options(config, 1)));
-    }
-    if (roles.contains("cache")) {
-      chain = chain.compose(v -> vertx.deployVerticle(new CacheVerticle(), options(config, 1)));
-    }
-    // The bridge before HTTP: deployments take event loops in turn (twice as many as cores), so on a
-    // 2-core node the bridge gets a loop of its own, and a fan-out to thousands of sockets does not hold
-    // up the persistence replies that the loop after the HTTP instances would otherwise share with it.
-    if (roles.contains("bridge")) {
-      chain = chain.compose(v -> vertx.deployVerticle(new BridgeVerticle(), options(config, 1)));
-    }
-    if (roles.contains("http")) {
-      chain = chain.compose(v -> vertx.deployVerticle(HttpVerticle::new, options(config, config.http().instances())));
-    }
-    if (roles.contains("notification")) {
-      chain = chain.compose(v -> vertx.deployVerticle(new NotificationVerticle(), options(config, 1)));
-    }
-    if (roles.contains("stats")) {
-      chain = chain.compose(v -> vertx.deployVerticle(new StatsVerticle(), options(config, 1)));
+    for (Role role : roles) {
+      chain = chain.compose(v -> role.deploy(vertx, config));
     }
     return chain;
-  }
-
-  private static DeploymentOptions options(Config config, int instances) {
-    return new DeploymentOptions().setConfig(config.json()).setInstances(instances);
   }
 
   private static HazelcastClusterManager clusterManager(Config.Cluster cluster) {

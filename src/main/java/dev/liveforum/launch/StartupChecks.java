@@ -1,5 +1,7 @@
 package dev.liveforum.launch;
 
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.persistence.Heartbeats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,8 +29,6 @@ import java.util.Optional;
  */
 final class StartupChecks {
   private static final Logger log = LoggerFactory.getLogger(StartupChecks.class);
-  /** The roles that keep a Redis client of their own. */
-  private static final List<String> REDIS_ROLES = List.of("cache", "notification", "stats");
   private static final int REDIS_CONNECT_TIMEOUT_MS = 5000;
   /** Facts every member of a cluster must agree on, kept in Hazelcast for as long as the cluster runs. */
   private static final String CLUSTER_FACTS = "liveforum.cluster";
@@ -39,9 +39,9 @@ final class StartupChecks {
   private StartupChecks() {}
 
   /** @param members how many members the node's cluster has, counting itself (1 when not clustered) */
-  static Future<Void> run(Vertx vertx, Config config, int members) {
-    return database(vertx, config, members)
-        .compose(ok -> redis(vertx, config))
+  static Future<Void> run(Vertx vertx, Config config, List<Role> roles, int members) {
+    return database(vertx, config, roles, members)
+        .compose(ok -> redis(vertx, config, roles))
         .compose(ok -> jwtSecret(vertx, config));
   }
 
@@ -49,8 +49,8 @@ final class StartupChecks {
    * A persistence node logs in to its database and looks there for the nodes of other clusters (see
    * {@link Heartbeats}): its outbox relay would take their events, and theirs its own.
    */
-  private static Future<Void> database(Vertx vertx, Config config, int members) {
-    if (!config.roles().contains("persistence")) {
+  private static Future<Void> database(Vertx vertx, Config config, List<Role> roles, int members) {
+    if (roles.stream().noneMatch(r -> r.store == Role.Store.DATABASE)) {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> Heartbeats.recent(config.db())).map(seen -> {
@@ -92,8 +92,8 @@ final class StartupChecks {
    * A node with a Redis role reaches Redis. In {@code prod} it refuses to start without it; in {@code dev}
    * it says so and starts: those roles answer 503 or fall back to the database until Redis comes.
    */
-  private static Future<Void> redis(Vertx vertx, Config config) {
-    if (config.roles().stream().noneMatch(REDIS_ROLES::contains)) {
+  private static Future<Void> redis(Vertx vertx, Config config, List<Role> roles) {
+    if (roles.stream().noneMatch(r -> r.store == Role.Store.REDIS)) {
       return Future.succeededFuture();
     }
     RedisOptions options = config.redis().clientOptions(1);
@@ -105,7 +105,7 @@ final class StartupChecks {
         .<Void>mapEmpty()
         .recover(t -> {
           String problem = "Cannot use Redis at " + hostAndPort(config.redis().url()) + " (" + t.getMessage()
-              + "), which the cache, notification and stats roles need";
+              + "), which the " + Role.keeping(Role.Store.REDIS) + " roles need";
           if (config.production()) {
             return Future.failedFuture(new Config.ConfigException(problem + ": check " + Setting.REDIS_URL.named()
                 + " and that Redis runs"));

@@ -1,6 +1,6 @@
 package dev.liveforum.net;
 
-import dev.liveforum.launch.TrustedProxies;
+import dev.liveforum.config.TrustedProxies;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;

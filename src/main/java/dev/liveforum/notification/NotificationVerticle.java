@@ -5,7 +5,7 @@ import dev.liveforum.bus.Bus;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;

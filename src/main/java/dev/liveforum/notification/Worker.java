@@ -4,7 +4,7 @@ import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Bus;
 import dev.liveforum.bus.Field;
 import dev.liveforum.bus.GroupCommit;
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

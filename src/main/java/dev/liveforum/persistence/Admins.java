@@ -1,6 +1,6 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 
 /** The operator's way to make the first admin: a command run against the database, not an API. */
 public final class Admins {

@@ -1,8 +1,8 @@
 package dev.liveforum.persistence;
 
 import dev.liveforum.bus.Failure;
-import dev.liveforum.launch.Config;
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;

@@ -2,7 +2,7 @@ package dev.liveforum.persistence;
 
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.StoreGate;
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;

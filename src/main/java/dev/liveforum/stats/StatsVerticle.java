@@ -4,7 +4,7 @@ import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Bus;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.StoreGate;
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package dev.liveforum.bench;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.TestServices;
 

@@ -1,6 +1,6 @@
 package dev.liveforum.bench;
 
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Setting;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.liveforum.bench;
 
 import dev.liveforum.bus.Address;
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import dev.liveforum.support.TestDb;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;

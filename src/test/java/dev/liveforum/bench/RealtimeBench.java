@@ -1,8 +1,8 @@
 package dev.liveforum.bench;
 
 import dev.liveforum.bus.Channel;
-import dev.liveforum.launch.Config;
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.http.HttpMethod;

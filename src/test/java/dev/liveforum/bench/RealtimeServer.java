@@ -1,6 +1,6 @@
 package dev.liveforum.bench;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import dev.liveforum.launch.Node;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package dev.liveforum.bench;
 
-import dev.liveforum.launch.Config;
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.net.HostAndPort;

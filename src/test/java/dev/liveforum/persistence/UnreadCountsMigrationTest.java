@@ -1,6 +1,6 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import dev.liveforum.support.TestServices;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.DisplayName;

@@ -15,7 +15,7 @@ public final class Forum {
   }
 
   /** For nodes on a database of their own ({@code config}'s). */
-  public Forum(Api api, dev.liveforum.launch.Config config) {
+  public Forum(Api api, dev.liveforum.config.Config config) {
     this.api = api;
     this.adminToken = Posts.admin(api, unique("admin"), PASSWORD, config.db());
   }

@@ -1,7 +1,7 @@
 package dev.liveforum.support;
 
-import dev.liveforum.launch.Config;
-import dev.liveforum.launch.Setting;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.liveforum.support;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import dev.liveforum.persistence.Admins;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package dev.liveforum.support;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import dev.liveforum.persistence.Database;
 
 import java.sql.Connection;

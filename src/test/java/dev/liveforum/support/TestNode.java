@@ -1,8 +1,8 @@
 package dev.liveforum.support;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.launch.Node;
-import dev.liveforum.launch.Setting;
 import io.vertx.core.json.JsonArray;
 
 import java.io.IOException;

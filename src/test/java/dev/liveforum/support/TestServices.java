@@ -1,8 +1,8 @@
 package dev.liveforum.support;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
+import dev.liveforum.config.Setting;
 import dev.liveforum.launch.DevServicesSetup;
-import dev.liveforum.launch.Setting;
 import dev.liveforum.persistence.Database;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package dev.liveforum.http.page;
 
-import dev.liveforum.launch.Config;
+import dev.liveforum.config.Config;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 

@@ -1,4 +1,4 @@
-package dev.liveforum.launch;
+package dev.liveforum.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,8 +18,6 @@ import java.util.Map;
  */
 public final class Config {
 
-  /** The verticle roles a node can run. */
-  public static final List<String> ROLES = List.of("http", "persistence", "cache", "bridge", "notification", "stats");
   /**
    * The signing secret earlier versions used in {@code dev}, published in their source: anyone can sign
    * tokens with it, so no node starts with it on a real database or Redis, nor in {@code prod}.
@@ -137,6 +135,7 @@ public final class Config {
     return "prod".equals(string(Setting.PROFILE));
   }
 
+  /** The roles this node runs, as named; none named means every role (the launcher knows them). */
   public List<String> roles() {
     return list(Setting.ROLES);
   }
@@ -300,11 +299,6 @@ public final class Config {
     String profile = string(Setting.PROFILE);
     if (!profile.equals("dev") && !profile.equals("prod")) {
       throw invalid(Setting.PROFILE, "expected dev or prod", profile);
-    }
-    for (String role : roles()) {
-      if (!ROLES.contains(role)) {
-        throw invalid(Setting.ROLES, "expected a comma list of " + String.join(", ", ROLES), role);
-      }
     }
     String secret = string(Setting.JWT_SECRET);
     if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
@@ -471,7 +465,8 @@ public final class Config {
     return ((JsonArray) get(json, s)).stream().map(String::valueOf).toList();
   }
 
-  private static ConfigException invalid(Setting s, String expected, String got) {
+  /** The one line that refuses a value of {@code s}: what it expects, and what it got. */
+  public static ConfigException invalid(Setting s, String expected, String got) {
     // A secret's value is never echoed: callers describe it instead (e.g. its length).
     String shown = s.type == Setting.Type.SECRET ? got : "'" + got + "'";
     return new ConfigException("Invalid setting " + s.named() + ": " + expected + ", got " + shown);

@@ -1,4 +1,4 @@
-package dev.liveforum.launch;
+package dev.liveforum.config;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +12,8 @@ import java.util.Locale;
 public enum Setting {
   PROFILE("profile", Type.STRING, "dev",
       "`dev` starts embedded MariaDB/Redis when none is configured; `prod` never does and requires every connection setting"),
-  ROLES("roles", Type.LIST, "http,persistence,cache,bridge,notification,stats",
-      "verticle roles this node runs (comma list of `http`, `persistence`, `cache`, `bridge`, `notification`, `stats`)"),
+  ROLES("roles", Type.LIST, "",
+      "verticle roles this node runs, a comma list (the launcher's `Role` names them); empty: every role"),
   HTTP_HOST("http.host", Type.STRING, "",
       "address the HTTP server binds; empty: `127.0.0.1` in `dev` (reachable from this machine only), `0.0.0.0` in `prod`"),
   HTTP_PORT("http.port", Type.INT, "8080", "HTTP port"),

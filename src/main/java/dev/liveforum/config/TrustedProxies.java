@@ -1,4 +1,4 @@
-package dev.liveforum.launch;
+package dev.liveforum.config;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.net.SocketAddress;
