@@ -29,7 +29,7 @@ class ArchitectureTest {
   private static final String LAUNCH = "launch";
   private static final Set<String> LAUNCHER = Set.of(LAUNCH, "devservices");
   /** What every role may use: the bus contract, auth, net and the settings. */
-  private static final Set<String> SHARED = Set.of("bus", "auth", "net", "config");
+  private static final Set<String> SHARED = Set.of("bus", "auth", "net", "config", "event");
   /** Any mention of a class of ours: an import (static or on demand), or a name written out in full. */
   private static final Pattern REFERENCE =
       Pattern.compile("\\bdev\\.liveforum\\.(?:([a-z][a-z0-9]*)(?:\\.[a-z][a-z0-9]*)*\\.)?[A-Z*]");
@@ -42,6 +42,13 @@ class ArchitectureTest {
   void settingsAreALeaf() throws IOException {
     assertNone(references().stream().filter(r -> r.from.equals("config")).toList(),
         "config (settings) may use only the JDK and Vert.x");
+  }
+
+  @Test
+  @DisplayName("the domain events use no other package of LiveForum")
+  void eventsAreALeaf() throws IOException {
+    assertNone(references().stream().filter(r -> r.from.equals("event")).toList(),
+        "event (the domain events) may use only the JDK and Vert.x");
   }
 
   @Test

@@ -1,12 +1,13 @@
 package dev.liveforum;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.persistence.Admins;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
+import dev.liveforum.event.Events;
+import dev.liveforum.event.ImageEvents;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -293,7 +294,7 @@ class ImagesTest {
   void createdEvent() throws Exception {
     long postId = newPost(author);
     CompletableFuture<JsonObject> heard = new CompletableFuture<>();
-    var consumer = node.node.vertx().eventBus().<JsonObject>consumer(Address.event(Address.IMAGE_CREATED), m -> {
+    var consumer = node.node.vertx().eventBus().<JsonObject>consumer(Events.address(ImageEvents.Created.TYPE), m -> {
       if (m.body().getJsonObject("data").getLong("postId") == postId) {
         heard.complete(m.body());
       }

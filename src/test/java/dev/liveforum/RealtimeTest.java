@@ -1,7 +1,5 @@
 package dev.liveforum;
 
-import dev.liveforum.bus.Address;
-import dev.liveforum.bus.Field;
 import dev.liveforum.config.Config;
 import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
@@ -9,6 +7,9 @@ import dev.liveforum.support.BridgeClient;
 import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
+import dev.liveforum.event.CommentEvents;
+import dev.liveforum.event.Events;
+import dev.liveforum.event.DomainEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -82,12 +83,10 @@ class RealtimeTest {
 
   /** A comment's event as the outbox relay publishes it, numbered {@code seq} on its post's channel. */
   private static JsonObject commentEvent(String eventId, long post, long commentId, String text, long seq) {
-    JsonObject data = new JsonObject().put("commentId", commentId).put("postId", post).put("parentId", null)
-        .put("depth", 0).put("authorId", 1).put("authorName", "someone").put("content", text)
-        .put("contentHtml", "<p>" + text + "</p>").put("createdAt", "2026-01-01T00:00:00Z").put("commentCount", 2);
-    return new JsonObject().put(Field.EVENT_ID, eventId).put(Field.TYPE, Address.COMMENT_CREATED)
-        .put(Field.AT, "2026-01-01T00:00:00Z").put(Field.DATA, data)
-        .put(Field.SEQS, new JsonObject().put("post." + post, seq));
+    CommentEvents.Created data = new CommentEvents.Created(commentId, post, null, 1, 1, null, commentId, 0, null,
+        "someone", text, text, "<p>" + text + "</p>", "2026-01-01T00:00:00Z", 2);
+    return new DomainEvent(eventId, CommentEvents.Created.TYPE, "2026-01-01T00:00:00Z", data,
+        new JsonObject().put("post." + post, seq), null).toJson();
   }
 
   @Test
@@ -101,8 +100,8 @@ class RealtimeTest {
       // Two relays published x (numbered first) and y in the other order.
       JsonObject x = commentEvent(unique("evt-x"), post, 900_001, "first", current + 1);
       JsonObject y = commentEvent(unique("evt-y"), post, 900_002, "second", current + 2);
-      bus.eventBus().publish(Address.event(Address.COMMENT_CREATED), y);
-      bus.eventBus().publish(Address.event(Address.COMMENT_CREATED), x);
+      bus.eventBus().publish(Events.address(CommentEvents.Created.TYPE), y);
+      bus.eventBus().publish(Events.address(CommentEvents.Created.TYPE), x);
       List<Long> seen = List.of(watcher.event(channel, "comment.created").getLong("seq"),
           watcher.event(channel, "comment.created").getLong("seq"));
       assertEquals(List.of(current + 1, current + 2), seen, "frames in number order");

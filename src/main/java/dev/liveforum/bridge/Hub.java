@@ -6,6 +6,8 @@ import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.ChannelEvents;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.DomainEvent;
+import dev.liveforum.event.Events;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -60,10 +62,13 @@ final class Hub {
 
   /** Listens for the events it delivers; ready with {@code endpoints}. */
   void start(Endpoints endpoints) {
-    for (String type : ChannelEvents.TYPES) {
-      consumers.add(endpoints.<JsonObject>listen(Address.event(type), msg -> {
-        JsonObject seqs = msg.body().getJsonObject(Field.SEQS, new JsonObject());
-        for (ChannelEvents.Routed routed : ChannelEvents.route(msg.body())) {
+    for (String type : Events.BROWSER) {
+      consumers.add(endpoints.<JsonObject>listen(Events.address(type), msg -> {
+        DomainEvent event = DomainEvent.from(msg.body());
+        JsonObject seqs = event.seqs() == null ? new JsonObject() : event.seqs();
+        for (ChannelEvents.Routed routed : ChannelEvents.route(event)) {
+          log.debug("{} on {} as {} to {} watchers here", event, routed.channel(), seqs.getLong(routed.channel()),
+              watchers.getOrDefault(routed.channel(), Set.of()).size());
           deliver(routed.channel(), seqs.getLong(routed.channel()), routed.event());
         }
       }));

@@ -1,6 +1,11 @@
 package dev.liveforum.bus;
 
-/** Every event-bus address, in one place. Commands are {@code <service>.<verb>}: request/reply, point to point. */
+/**
+ * Every event-bus address but the domain events', in one place. Commands are {@code <service>.<verb>}:
+ * request/reply, point to point. A few addresses are published to every node instead (said where they
+ * are): notices between roles, not domain events. Domain events, what they carry and who listens to
+ * them are in {@link dev.liveforum.event.Events}.
+ */
 public final class Address {
   private Address() {}
 
@@ -120,51 +125,4 @@ public final class Address {
   public static final String STATS_REBUILD = "stats.rebuild";
   /** Published to every bridge: today's figures, for admins watching the {@code stats} channel. */
   public static final String BRIDGE_STATS = "bridge.stats";
-
-  /**
-   * Domain events, published after commit by the outbox relay: {@code event.<aggregate>.<verb>}.
-   * Each carries {@link Field#EVENT_ID}, {@link Field#TYPE}, {@link Field#AT} and {@link Field#DATA}.
-   */
-  public static String event(String type) {
-    return EVENT_PREFIX + type;
-  }
-
-  public static final String EVENT_PREFIX = "event.";
-  public static final String BOARD_CREATED = "board.created";
-  public static final String BOARD_UPDATED = "board.updated";
-  public static final String BOARD_DELETED = "board.deleted";
-  public static final String POST_CREATED = "post.created";
-  public static final String POST_UPDATED = "post.updated";
-  public static final String POST_DELETED = "post.deleted";
-  public static final String IMAGE_CREATED = "image.created";
-  public static final String COMMENT_CREATED = "comment.created";
-  public static final String COMMENT_UPDATED = "comment.updated";
-  public static final String COMMENT_DELETED = "comment.deleted";
-  public static final String LIKE_CHANGED = "like.changed";
-  public static final String USER_CREATED = "user.created";
-  /** A batch of post views was added to the database: {@code {batch, day, views}}. */
-  public static final String VIEWS_ADDED = "views.added";
-
-  /** Events the daily statistics count (see stats/Contributions). */
-  public static final java.util.List<String> STATS_EVENTS =
-      java.util.List.of(USER_CREATED, POST_CREATED, POST_DELETED, COMMENT_CREATED, LIKE_CHANGED, VIEWS_ADDED);
-  public static final String NOTIFICATION_CREATED = "notification.created";
-  public static final String NOTIFICATION_READ = "notification.read";
-
-  /** Events after which someone may have to be notified (comments, replies, likes, @mentions). */
-  public static final java.util.Set<String> NOTIFICATION_SOURCES =
-      java.util.Set.of(COMMENT_CREATED, COMMENT_UPDATED, POST_CREATED, POST_UPDATED, LIKE_CHANGED);
-
-  /** Events after which a post reads differently (their data names it as {@code postId}, or {@code id}). */
-  public static final java.util.List<String> POST_VIEW_CHANGES =
-      java.util.List.of(POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_DELETED, LIKE_CHANGED, IMAGE_CREATED);
-
-  /** Events after which a list of posts may read differently, besides those of {@link #POST_PAGE_CHANGES}. */
-  public static final java.util.List<String> LIST_PAGE_CHANGES =
-      java.util.List.of(POST_CREATED, BOARD_CREATED, BOARD_UPDATED, BOARD_DELETED);
-
-  /** Events after which a post's page reads differently: those of the post, and a comment's edit. */
-  public static final java.util.List<String> POST_PAGE_CHANGES =
-      java.util.List.of(POST_UPDATED, POST_DELETED, COMMENT_CREATED, COMMENT_UPDATED, COMMENT_DELETED, LIKE_CHANGED,
-          IMAGE_CREATED);
 }

@@ -21,13 +21,22 @@ public final class Bus {
   /**
    * Serves {@code address}: the handler's result is the reply; a {@link ReplyException} is passed on
    * as it is, anything else is logged (with the request id) and replied as a 500 that says nothing more.
+   * The handler finds the request id of the {@link Field#REQUEST_ID} header in the body under the same
+   * name (whatever the sender put there is replaced), so the events a command makes can carry it.
    */
   public static MessageConsumer<JsonObject> serve(Vertx vertx, String address,
                                                   Function<JsonObject, Future<?>> handler) {
     return vertx.eventBus().consumer(address, (Message<JsonObject> msg) -> {
       Future<?> result;
       try {
-        result = handler.apply(msg.body() == null ? new JsonObject() : msg.body());
+        JsonObject body = msg.body() == null ? new JsonObject() : msg.body();
+        String requestId = msg.headers().get(Field.REQUEST_ID);
+        if (requestId == null) {
+          body.remove(Field.REQUEST_ID);
+        } else {
+          body.put(Field.REQUEST_ID, requestId);
+        }
+        result = handler.apply(body);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }

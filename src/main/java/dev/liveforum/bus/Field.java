@@ -100,8 +100,6 @@ public final class Field {
   public static final String CHANNEL = "channel";
   public static final String EVENT = "event";
   public static final String SEQ = "seq";
-  /** A domain event's numbers on the channels it reaches: channel → seq. */
-  public static final String SEQS = "seqs";
   public static final String AFTER = "after";
   public static final String NODE_ID = "nodeId";
 

@@ -1,5 +1,11 @@
 package dev.liveforum.bus;
 
+import dev.liveforum.event.CommentEvents;
+import dev.liveforum.event.EventData;
+import dev.liveforum.event.Events;
+import dev.liveforum.event.LikeEvents;
+import dev.liveforum.event.OnPost;
+import dev.liveforum.event.PostEvents;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -46,38 +52,51 @@ public final class NotificationRules {
   public record Candidate(long userId, String type, Long commentId, String targetType, Long targetId, String once) {}
 
   /** A source event as the rules read it: who acted, on which post, and whom the rules name, mentions aside. */
-  public record Source(String type, JsonObject data, long actor, long postId, List<Candidate> byRule) {}
+  public record Source(EventData data, long actor, long postId, List<Candidate> byRule) {
+    /** What the notification quotes: a comment's excerpt, a post's title, nothing for a like. */
+    public String excerpt() {
+      if (data instanceof CommentEvents.Created c) {
+        return c.excerpt();
+      } else if (data instanceof CommentEvents.Updated c) {
+        return c.excerpt();
+      } else if (data instanceof PostEvents.Created p) {
+        return p.title();
+      } else if (data instanceof PostEvents.Updated p) {
+        return p.title();
+      }
+      return "";
+    }
+  }
 
-  /** Who a rule names (null where the event lacks the field) and as what. */
-  private record Named(Long userId, String type) {}
+  /** Who a rule names and as what. */
+  private record Named(long userId, String type) {}
 
   /** Whether an event of this type may tell anyone at all. */
   public static boolean isSource(String type) {
-    return Address.NOTIFICATION_SOURCES.contains(type);
+    return Events.NOTIFICATION_SOURCES.contains(type);
   }
 
   /**
    * Reads a source event's fields the rules need.
    *
-   * @throws IllegalArgumentException when the event lacks one, or has one of another type
+   * @throws IllegalArgumentException when the event is not a source, lacks a field, or has one of another type
    */
   public static Source read(String type, JsonObject data) {
-    try {
-      long actor = actor(type, data);
-      long postId = type.startsWith("post.") ? data.getLong(Field.ID) : data.getLong(Field.POST_ID);
-      List<Candidate> byRule = new ArrayList<>();
-      for (Named n : named(type, data)) {
-        byRule.add(candidate(n, data));
-      }
-      return new Source(type, data, actor, postId, byRule);
-    } catch (NullPointerException | ClassCastException e) {
-      throw new IllegalArgumentException(type + " event lacks the fields its rules need", e);
+    if (!isSource(type)) {
+      throw new IllegalArgumentException(type + " events tell nobody");
     }
+    EventData event = Events.read(type, data);
+    List<Candidate> byRule = new ArrayList<>();
+    for (Named n : named(event)) {
+      byRule.add(candidate(n, event));
+    }
+    return new Source(event, actor(event), ((OnPost) event).postId(), byRule);
   }
 
   /** The names the event's text @mentions, at most {@code max} (none for a like). */
   public static Set<String> mentionedNames(Source event, int max) {
-    return event.type().equals(Address.LIKE_CHANGED) ? Set.of() : mentions(mentionText(event.type(), event.data()), max);
+    String text = mentionText(event.data());
+    return text == null ? Set.of() : mentions(text, max);
   }
 
   /**
@@ -89,9 +108,8 @@ public final class NotificationRules {
     for (Candidate c : event.byRule()) {
       byUser.putIfAbsent(c.userId(), c);
     }
-    boolean onPost = event.type().startsWith("post.");
-    Long comment = onPost ? null : event.data().getLong(Field.COMMENT_ID);
-    String once = "mention:" + (onPost ? "post:" + event.data().getLong(Field.ID) : "comment:" + comment);
+    Long comment = commentId(event.data());
+    String once = "mention:" + (comment == null ? "post:" + event.postId() : "comment:" + comment);
     for (Long user : mentioned) {
       byUser.putIfAbsent(user, new Candidate(user, MENTION, comment, null, null, once));
     }
@@ -107,22 +125,18 @@ public final class NotificationRules {
     if (!isSource(type)) {
       return false;
     }
-    if (data == null) {
-      return true;
-    }
+    EventData event;
     try {
-      if (!type.equals(Address.LIKE_CHANGED) && mentionText(type, data).indexOf('@') >= 0) {
-        return true;
-      }
-      List<Named> named = named(type, data);
-      if (named.isEmpty()) {
-        return false;
-      }
-      Long actor = actor(type, data);
-      return named.stream().anyMatch(n -> !Objects.equals(n.userId(), actor));
-    } catch (NullPointerException | ClassCastException e) {
+      event = Events.read(type, data);
+    } catch (IllegalArgumentException e) {
       return true;
     }
+    String text = mentionText(event);
+    if (text != null && text.indexOf('@') >= 0) {
+      return true;
+    }
+    long actor = actor(event);
+    return named(event).stream().anyMatch(n -> n.userId() != actor);
   }
 
   /**
@@ -153,45 +167,68 @@ public final class NotificationRules {
     }
   }
 
-  private static Long actor(String type, JsonObject data) {
-    return type.equals(Address.LIKE_CHANGED) ? data.getLong(Field.USER_ID) : data.getLong(Field.AUTHOR_ID);
+  private static long actor(EventData event) {
+    if (event instanceof LikeEvents.Changed like) {
+      return like.userId();
+    } else if (event instanceof CommentEvents.Created c) {
+      return c.authorId();
+    } else if (event instanceof CommentEvents.Updated c) {
+      return c.authorId();
+    } else if (event instanceof PostEvents.Created p) {
+      return p.authorId();
+    } else if (event instanceof PostEvents.Updated p) {
+      return p.authorId();
+    }
+    throw new IllegalArgumentException(event.type() + " events tell nobody");
   }
 
-  /** The text whose @names tell: a post's content and title, a comment's content. */
-  private static String mentionText(String type, JsonObject data) {
-    return data.getString(Field.CONTENT, "") + " " + (type.startsWith("post.") ? data.getString(Field.TITLE, "") : "");
+  /** The comment a source event is about; null for a post's or a like's. */
+  private static Long commentId(EventData event) {
+    if (event instanceof CommentEvents.Created c) {
+      return c.commentId();
+    } else if (event instanceof CommentEvents.Updated c) {
+      return c.commentId();
+    }
+    return null;
+  }
+
+  /** The text whose @names tell: a post's content and title, a comment's content; null for a like. */
+  private static String mentionText(EventData event) {
+    if (event instanceof CommentEvents.Created c) {
+      return Objects.toString(c.content(), "") + " ";
+    } else if (event instanceof CommentEvents.Updated c) {
+      return Objects.toString(c.content(), "") + " ";
+    } else if (event instanceof PostEvents.Created p) {
+      return Objects.toString(p.content(), "") + " " + Objects.toString(p.title(), "");
+    } else if (event instanceof PostEvents.Updated p) {
+      return Objects.toString(p.content(), "") + " " + Objects.toString(p.title(), "");
+    }
+    return null;
   }
 
   /** The rules, mentions aside: whom the event names, in order (the first rule that names someone wins). */
-  private static List<Named> named(String type, JsonObject data) {
-    switch (type) {
-      case Address.COMMENT_CREATED -> {
-        List<Named> out = new ArrayList<>(2);
-        if (data.getLong(Field.PARENT_ID) != null && data.getLong("parentAuthorId") != null) {
-          out.add(new Named(data.getLong("parentAuthorId"), REPLY));
-        }
-        out.add(new Named(data.getLong("postAuthorId"), COMMENT));
-        return out;
+  private static List<Named> named(EventData event) {
+    if (event instanceof CommentEvents.Created c) {
+      List<Named> out = new ArrayList<>(2);
+      if (c.parentId() != null && c.parentAuthorId() != null) {
+        out.add(new Named(c.parentAuthorId(), REPLY));
       }
-      case Address.LIKE_CHANGED -> {
-        return data.getBoolean(Field.LIKED) ? List.of(new Named(data.getLong("targetAuthorId"), LIKE)) : List.of();
-      }
-      default -> {
-        return List.of(); // post.created, post.updated, comment.updated: mentions only
-      }
+      out.add(new Named(c.postAuthorId(), COMMENT));
+      return out;
+    } else if (event instanceof LikeEvents.Changed like) {
+      return like.liked() ? List.of(new Named(like.targetAuthorId(), LIKE)) : List.of();
     }
+    return List.of(); // post.created, post.updated, comment.updated: mentions only
   }
 
   /** What a named user is told of: the comment, or the liked target (told once per liker). */
-  private static Candidate candidate(Named n, JsonObject data) {
-    long user = n.userId();
-    if (n.type().equals(LIKE)) {
-      String target = data.getString(Field.TARGET_TYPE);
-      long id = data.getLong(Field.TARGET_ID);
-      return new Candidate(user, LIKE, target.equals("comment") ? id : null, target, id,
-          "like:" + target + ":" + id + ":" + data.getLong(Field.USER_ID));
+  private static Candidate candidate(Named n, EventData event) {
+    if (event instanceof LikeEvents.Changed like) {
+      String target = like.targetType();
+      long id = like.targetId();
+      return new Candidate(n.userId(), LIKE, target.equals("comment") ? id : null, target, id,
+          "like:" + target + ":" + id + ":" + like.userId());
     }
-    long comment = data.getLong(Field.COMMENT_ID);
-    return new Candidate(user, n.type(), comment, null, null, null);
+    return new Candidate(n.userId(), n.type(), commentId(event), null, null, null);
   }
 }

@@ -10,12 +10,17 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.DomainEvent;
+import dev.liveforum.event.Events;
+import dev.liveforum.event.OnPost;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns Redis: serves the {@code cache.*} commands (rate limits, read cache, post views) and flushes
@@ -23,6 +28,7 @@ import java.util.List;
  * Redis steps back, and the cluster's requests go to the cache nodes that have it.
  */
 public class CacheVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(CacheVerticle.class);
   private Redis client;
   private StoreGate gate;
   private long flushTimer;
@@ -48,13 +54,11 @@ public class CacheVerticle extends VerticleBase {
     // Writers through the HTTP edge invalidate before they answer; the domain events cover every other
     // writer (and a lost invalidation request). Every event numbered on a post's channel drops its copy,
     // so the seq a copy carries (read with it) is never behind an event that did not drop it.
-    List<String> changes = new java.util.ArrayList<>(Address.POST_PAGE_CHANGES);
-    changes.add(Address.POST_CREATED);
-    for (String type : changes) {
-      endpoints.<JsonObject>listen(Address.event(type), msg -> {
-        JsonObject data = msg.body().getJsonObject(Field.DATA);
-        cache.invalidate(new JsonObject().put(Field.POST_IDS,
-            new JsonArray().add(data.getLong(Field.POST_ID, data.getLong(Field.ID)))));
+    for (String type : Events.CACHED_CHANGES) {
+      endpoints.<JsonObject>listen(Events.address(type), msg -> {
+        DomainEvent event = DomainEvent.from(msg.body());
+        log.debug("dropping the cached copy of post {} after {}", ((OnPost) event.data()).postId(), event);
+        cache.invalidate(new JsonObject().put(Field.POST_IDS, new JsonArray().add(((OnPost) event.data()).postId())));
       });
     }
     // The lock outlives a flush that waits the whole bus timeout for persistence, with room to spare.

@@ -3,6 +3,9 @@ package dev.liveforum.http;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.DomainEvent;
+import dev.liveforum.event.Events;
+import dev.liveforum.event.OnPost;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,6 +21,8 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Posts as every reader sees them, in this node's memory, so a cached read costs no network hop.
@@ -34,6 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * board changes anywhere: they show counts and ranks of many posts, and the boards.
  */
 final class NearCache {
+  private static final Logger log = LoggerFactory.getLogger(NearCache.class);
   private static final long TTL_MS = 30_000;
   /** Lists also move with time (hot ranks decay) and with views, which no event announces. */
   private static final long LIST_TTL_MS = 5_000;
@@ -68,15 +74,19 @@ final class NearCache {
       cache.drop(msg.body().getJsonArray(Field.POST_IDS));
       msg.reply(null);
     });
-    for (String type : Address.POST_PAGE_CHANGES) {
-      endpoints.<JsonObject>listen(Address.event(type), msg -> {
-        JsonObject data = msg.body().getJsonObject(Field.DATA);
-        Long id = data.getLong(Field.POST_ID, data.getLong(Field.ID));
+    for (String type : Events.POST_PAGE_CHANGES) {
+      endpoints.<JsonObject>listen(Events.address(type), msg -> {
+        DomainEvent event = DomainEvent.from(msg.body());
+        long id = ((OnPost) event.data()).postId();
+        log.debug("dropping post {} and the lists after {}", id, event);
         cache.drop(new JsonArray().add(id));
       });
     }
-    for (String type : Address.LIST_PAGE_CHANGES) {
-      endpoints.<JsonObject>listen(Address.event(type), msg -> cache.drop(new JsonArray()));
+    for (String type : Events.LIST_PAGE_CHANGES) {
+      endpoints.<JsonObject>listen(Events.address(type), msg -> {
+        log.debug("dropping the lists after {}", DomainEvent.from(msg.body()));
+        cache.drop(new JsonArray());
+      });
     }
     return cache;
   }

@@ -5,6 +5,7 @@ import dev.liveforum.bus.Drainer;
 import dev.liveforum.bus.Bus;
 import dev.liveforum.bus.Field;
 import dev.liveforum.bus.NotificationRules;
+import dev.liveforum.event.DomainEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -80,11 +81,18 @@ final class Feeder {
     JsonArray noJob = new JsonArray();
     for (int i = 0; i < events.size(); i++) {
       JsonObject event = events.getJsonObject(i);
-      if (mayNotify(event.getString(Field.TYPE), event.getJsonObject(Field.DATA))) {
+      String type = event.getString(DomainEvent.TYPE);
+      String eventId = event.getString(DomainEvent.EVENT_ID);
+      // The rules without the database: events that cannot tell anyone make no job.
+      if (NotificationRules.mayTell(type, event.getJsonObject(DomainEvent.DATA))) {
+        log.debug("feeding {} {} [request {}] as a notification job", type, eventId,
+            event.getString(DomainEvent.REQUEST_ID));
         added.add(queue.add(event));
         jobIds.add(event.getLong("outboxId"));
       } else {
-        noJob.add(event.getString(Field.EVENT_ID));
+        log.debug("{} {} [request {}] tells nobody: no notification job", type, eventId,
+            event.getString(DomainEvent.REQUEST_ID));
+        noJob.add(eventId);
       }
     }
     Future<?> fed = jobIds.isEmpty() ? Future.succeededFuture() : Future.all(added)
@@ -97,10 +105,5 @@ final class Feeder {
         : Bus.request(vertx, Address.NOTIFICATION_EVENTS_DONE, new JsonObject().put("eventIds", noJob), null,
             busTimeoutMs);
     return Future.all(fed, done).map(events.size());
-  }
-
-  /** Whether the event may tell anyone under the rules ({@link NotificationRules#mayTell}): the others need no job. */
-  static boolean mayNotify(String type, JsonObject data) {
-    return NotificationRules.mayTell(type, data);
   }
 }

@@ -1,5 +1,7 @@
 package dev.liveforum.notification;
 
+import dev.liveforum.event.DomainEvent;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +24,14 @@ final class JobQueue {
   private static final String MAX_LENGTH = "100000";
 
   /** One job as read from the stream. */
-  record Job(String streamId, String eventId, String type, JsonObject data) {}
+  /** A job: the stream entry's id and the domain event's id, type, data and request id. */
+  record Job(String streamId, String eventId, String type, JsonObject data, String requestId) {
+    /** How log lines name it. */
+    @Override
+    public String toString() {
+      return "notification job " + streamId + " (" + type + " " + eventId + " [request " + requestId + "])";
+    }
+  }
 
   private final RedisAPI redis;
   final String jobs;
@@ -52,9 +61,13 @@ final class JobQueue {
    * anew without its group, after a loss, would wait there unseen until the group is made.
    */
   Future<Void> add(JsonObject event) {
-    return redis.xadd(List.of(jobs, "NOMKSTREAM", "MAXLEN", "~", MAX_LENGTH, "*", "eventId",
-            event.getString("eventId"), "type", event.getString("type"),
-            "data", event.getJsonObject("data", new JsonObject()).encode()))
+    List<String> entry = new ArrayList<>(List.of(jobs, "NOMKSTREAM", "MAXLEN", "~", MAX_LENGTH, "*",
+        DomainEvent.EVENT_ID, event.getString(DomainEvent.EVENT_ID), DomainEvent.TYPE, event.getString(DomainEvent.TYPE),
+        DomainEvent.DATA, event.getJsonObject(DomainEvent.DATA, new JsonObject()).encode()));
+    if (event.getString(DomainEvent.REQUEST_ID) != null) {
+      entry.addAll(List.of(DomainEvent.REQUEST_ID, event.getString(DomainEvent.REQUEST_ID)));
+    }
+    return redis.xadd(entry)
         .compose(id -> id == null ? Future.failedFuture("the notification job stream " + jobs + " is gone")
             : Future.succeededFuture());
   }
@@ -106,7 +119,8 @@ final class JobQueue {
   /** Moves a job that keeps failing to the dead-letter stream. */
   Future<Void> bury(Job job, int tries, String error) {
     return redis.xadd(List.of(dead, "MAXLEN", "~", MAX_LENGTH, "*", "streamId", job.streamId(),
-            "eventId", job.eventId(), "type", job.type(), "data", job.data().encode(), "attempts",
+            DomainEvent.EVENT_ID, job.eventId(), DomainEvent.TYPE, job.type(), DomainEvent.DATA, job.data().encode(),
+            DomainEvent.REQUEST_ID, job.requestId() == null ? "" : job.requestId(), "attempts",
             String.valueOf(tries), "error", error == null ? "" : error, "failedAt", java.time.Instant.now().toString()))
         .compose(r -> done(List.of(job)));
   }
@@ -147,17 +161,19 @@ final class JobQueue {
       String eventId = null;
       String type = null;
       JsonObject data = null;
+      String requestId = null;
       Response fields = entry.get(1);
       for (int i = 0; i + 1 < fields.size(); i += 2) {
         String value = fields.get(i + 1).toString();
         switch (fields.get(i).toString()) {
-          case "eventId" -> eventId = value;
-          case "type" -> type = value;
-          case "data" -> data = parse(value);
+          case DomainEvent.EVENT_ID -> eventId = value;
+          case DomainEvent.TYPE -> type = value;
+          case DomainEvent.DATA -> data = parse(value);
+          case DomainEvent.REQUEST_ID -> requestId = value;
           default -> { }
         }
       }
-      out.add(new Job(entry.get(0).toString(), eventId, type, data));
+      out.add(new Job(entry.get(0).toString(), eventId, type, data, requestId));
     }
     return out;
   }

@@ -6,6 +6,7 @@ import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import dev.liveforum.config.Config;
+import dev.liveforum.event.Events;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -42,8 +43,8 @@ public class NotificationVerticle extends VerticleBase {
     worker = new Worker(vertx, queue, () -> client.connect().map(RedisAPI::api), settings, config.busTimeoutMs(),
         this::serveDeadJobs, feeder::kick);
     Endpoints endpoints = new Endpoints(vertx);
-    for (String type : Address.NOTIFICATION_SOURCES) {
-      endpoints.listen(Address.event(type), msg -> feeder.kick());
+    for (String type : Events.NOTIFICATION_SOURCES) {
+      endpoints.listen(Events.address(type), msg -> feeder.kick());
     }
     feedTimer = vertx.setPeriodic(settings.feedIntervalMs(), id -> feeder.kick());
     worker.start();

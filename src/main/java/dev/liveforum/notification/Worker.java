@@ -2,9 +2,9 @@ package dev.liveforum.notification;
 
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Bus;
-import dev.liveforum.bus.Field;
 import dev.liveforum.bus.GroupCommit;
 import dev.liveforum.config.Config;
+import dev.liveforum.event.DomainEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -165,19 +165,19 @@ final class Worker {
 
   /** Applies one job: the job when it was applied; a failure is recorded for a retry or dead-lettered. */
   private Future<JobQueue.Job> apply(JobQueue.Job job) {
-    JsonObject command = new JsonObject().put(Field.EVENT_ID, job.eventId()).put(Field.TYPE, job.type())
-        .put(Field.DATA, job.data());
-    return Bus.request(vertx, Address.NOTIFICATION_APPLY, command, null, busTimeoutMs)
+    JsonObject command = new JsonObject().put(DomainEvent.EVENT_ID, job.eventId()).put(DomainEvent.TYPE, job.type())
+        .put(DomainEvent.DATA, job.data()).put(DomainEvent.REQUEST_ID, job.requestId());
+    log.debug("applying {}", job);
+    return Bus.request(vertx, Address.NOTIFICATION_APPLY, command, job.requestId(), busTimeoutMs)
         .map(job)
         .onFailure(t -> retryOrBury(job, t.getMessage()).onFailure(e ->
-            log.warn("notification job {} could not be recorded: {}", job.streamId(), e.getMessage())));
+            log.warn("{} could not be recorded: {}", job, e.getMessage())));
   }
 
   private Future<Void> retryOrBury(JobQueue.Job job, String error) {
     return queue.failed(job).compose(tries -> {
       if (tries >= settings.maxAttempts()) {
-        log.warn("notification job {} ({} {}) failed {} times, dead-lettered: {}", job.streamId(), job.type(),
-            job.eventId(), tries, error);
+        log.warn("{} failed {} times, dead-lettered: {}", job, tries, error);
         // Given up: the outbox stops feeding the event (should this fail, it is fed and buried once more).
         return queue.bury(job, tries, error).compose(buried -> job.eventId() == null ? Future.succeededFuture()
             : Bus.request(vertx, Address.NOTIFICATION_EVENTS_DONE,

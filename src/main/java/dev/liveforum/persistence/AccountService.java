@@ -4,6 +4,7 @@ import dev.liveforum.auth.Emails;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.UserEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLClient;
@@ -61,10 +62,8 @@ final class AccountService {
             .execute(Tuple.of(username, email, hash))
             .compose(rows -> userById(tx, rows.property(MySQLClient.LAST_INSERTED_ID)))
             .map(AccountService::publicUser)
-            .compose(user -> Outbox.record(tx, Address.USER_CREATED, new JsonObject()
-                .put(Field.ID, user.getLong(Field.ID))
-                .put(Field.USERNAME, user.getString(Field.USERNAME))
-                .put(Field.CREATED_AT, user.getString(Field.CREATED_AT))).map(user))))
+            .compose(user -> Outbox.record(tx, body, new UserEvents.Created(user.getLong(Field.ID),
+                user.getString(Field.USERNAME), user.getString(Field.CREATED_AT))).map(user))))
         .onSuccess(ok -> afterCommit.run())
         .recover(t -> Database.isDuplicate(t, "uq_users_username")
             ? Future.failedFuture(Failure.conflict("username '" + username + "' is already taken"))

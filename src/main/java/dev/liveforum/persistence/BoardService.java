@@ -1,8 +1,8 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.BoardEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,7 +45,9 @@ final class BoardService {
     return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(BoardSql.INSERT).execute(Tuple.of(name, description))
             .compose(r -> tx.preparedQuery(BoardSql.BY_ID).execute(Tuple.of(r.property(MySQLClient.LAST_INSERTED_ID))))
             .map(rows -> json(Rows.first(rows)))
-            .compose(board -> Outbox.record(tx, Address.BOARD_CREATED, board).map(board)))
+            .compose(board -> Outbox.record(tx, body, new BoardEvents.Created(board.getLong(Field.ID),
+                board.getString(Field.NAME), board.getString(Field.DESCRIPTION), board.getLong("postCount"),
+                board.getString(Field.CREATED_AT), board.getString("updatedAt"))).map(board)))
         .onSuccess(ok -> afterCommit.run())
         .recover(t -> recoverName(t, name));
   }
@@ -59,7 +61,9 @@ final class BoardService {
     return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(BoardSql.UPDATE).execute(Tuple.of(name, description, id))
             .compose(r -> tx.preparedQuery(BoardSql.BY_ID).execute(Tuple.of(id)))
             .compose(rows -> Rows.one(rows, "board " + id)).map(BoardService::json)
-            .compose(board -> Outbox.record(tx, Address.BOARD_UPDATED, board).map(board)))
+            .compose(board -> Outbox.record(tx, body, new BoardEvents.Updated(board.getLong(Field.ID),
+                board.getString(Field.NAME), board.getString(Field.DESCRIPTION), board.getLong("postCount"),
+                board.getString(Field.CREATED_AT), board.getString("updatedAt"))).map(board)))
         .onSuccess(ok -> afterCommit.run())
         .recover(t -> recoverName(t, name));
   }
@@ -74,7 +78,7 @@ final class BoardService {
             .compose(rows -> Rows.first(rows).getBoolean("has_posts")
                 ? Future.failedFuture(Failure.conflict("board " + id + " still has posts; delete or move them first"))
                 : tx.preparedQuery(BoardSql.DELETE).execute(Tuple.of(id)))
-            .compose(r -> Outbox.record(tx, Address.BOARD_DELETED, new JsonObject().put(Field.ID, id)))
+            .compose(r -> Outbox.record(tx, body, new BoardEvents.Deleted(id)))
             .map(v -> new JsonObject()))
         .onSuccess(ok -> afterCommit.run())
         .recover(Database::classify);

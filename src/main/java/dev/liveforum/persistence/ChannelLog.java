@@ -1,10 +1,14 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.ChannelEvents;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.CommentEvents;
+import dev.liveforum.event.DomainEvent;
+import dev.liveforum.event.EventData;
+import dev.liveforum.event.OnPost;
+import dev.liveforum.event.PostEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -77,21 +81,22 @@ final class ChannelLog {
    * transaction of their change); each event gets {@code seqs}: channel → its number there. Counter rows
    * are locked in the order of their names, so two transactions never wait for each other's.
    */
-  static Future<Void> number(SqlClient tx, List<JsonObject> events) {
+  static Future<List<DomainEvent>> number(SqlClient tx, List<DomainEvent> events) {
     List<List<ChannelEvents.Routed>> routes = new ArrayList<>(events.size());
     Map<String, Integer> counts = new TreeMap<>();
-    for (JsonObject event : events) {
+    for (DomainEvent event : events) {
       List<ChannelEvents.Routed> routed = ChannelEvents.route(event);
       routes.add(routed);
       routed.forEach(r -> counts.merge(r.channel(), 1, Integer::sum));
     }
     if (counts.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(events);
     }
     return rewriteEarlier(tx, events).compose(rewritten -> bump(tx, counts)).compose(last -> {
       Map<String, Long> next = new HashMap<>();
       counts.forEach((channel, n) -> next.put(channel, last.get(channel) - n + 1));
       List<Tuple> kept = new ArrayList<>();
+      List<DomainEvent> numbered = new ArrayList<>(events.size());
       for (int i = 0; i < events.size(); i++) {
         JsonObject seqs = new JsonObject();
         for (ChannelEvents.Routed routed : routes.get(i)) {
@@ -99,57 +104,64 @@ final class ChannelLog {
           seqs.put(routed.channel(), seq);
           kept.add(Tuple.of(routed.channel(), seq, subject(events.get(i)), routed.event().put(Field.SEQ, seq).encode()));
         }
-        events.get(i).put(Field.SEQS, seqs);
+        numbered.add(events.get(i).withSeqs(seqs));
       }
-      return Rows.insertAll(tx, KEEP, KEEP_ROW, kept);
-    }).compose(kept -> closeDeletedPosts(tx, events)).mapEmpty();
+      return Rows.insertAll(tx, KEEP, KEEP_ROW, kept).map(numbered);
+    }).compose(numbered -> closeDeletedPosts(tx, events).map(numbered));
   }
 
   /** What an event is about, for later rewrites: {@code comment.<id>}, {@code post.<id>}, or null. */
-  private static String subject(JsonObject event) {
-    JsonObject data = event.getJsonObject(Field.DATA);
-    return switch (event.getString(Field.TYPE)) {
-      case Address.COMMENT_CREATED, Address.COMMENT_UPDATED, Address.COMMENT_DELETED ->
-          "comment." + data.getLong(Field.COMMENT_ID);
-      case Address.POST_CREATED, Address.POST_UPDATED, Address.POST_DELETED -> Channel.post(data.getLong(Field.ID));
-      default -> null;
-    };
+  private static String subject(DomainEvent event) {
+    EventData data = event.data();
+    if (data instanceof CommentEvents.Created c) {
+      return "comment." + c.commentId();
+    } else if (data instanceof CommentEvents.Updated c) {
+      return "comment." + c.commentId();
+    } else if (data instanceof CommentEvents.Deleted c) {
+      return "comment." + c.commentId();
+    } else if (data instanceof PostEvents.Created || data instanceof PostEvents.Updated
+        || data instanceof PostEvents.Deleted) {
+      return Channel.post(((OnPost) data).postId());
+    }
+    return null;
   }
 
   /** Makes earlier kept events show what these edits and deletions leave of their comment or post. */
-  private static Future<Void> rewriteEarlier(SqlClient tx, List<JsonObject> events) {
+  private static Future<Void> rewriteEarlier(SqlClient tx, List<DomainEvent> events) {
     Future<?> chain = Future.succeededFuture();
-    for (JsonObject event : events) {
-      JsonObject data = event.getJsonObject(Field.DATA);
+    for (DomainEvent event : events) {
       String subject = subject(event);
-      Tuple comment = switch (event.getString(Field.TYPE)) {
-        case Address.COMMENT_UPDATED -> Tuple.of(data.getString(Field.CONTENT), data.getString("contentHtml"),
-            data.getString("excerpt"), subject);
-        case Address.COMMENT_DELETED -> Tuple.of("", "", "", subject);
-        default -> null;
-      };
-      Tuple post = switch (event.getString(Field.TYPE)) {
-        case Address.POST_UPDATED -> Tuple.of(data.getString(Field.TITLE), data.getString(Field.CONTENT),
-            data.getString("contentHtml"), subject);
-        case Address.POST_DELETED -> Tuple.of("", "", "", subject);
-        default -> null;
-      };
-      if (comment != null) {
-        chain = chain.compose(v -> tx.preparedQuery(REWRITE_COMMENT).execute(comment));
+      EventData data = event.data();
+      String sql = null;
+      Tuple shown = null;
+      if (data instanceof CommentEvents.Updated c) {
+        sql = REWRITE_COMMENT;
+        shown = Tuple.of(c.content(), c.contentHtml(), c.excerpt(), subject);
+      } else if (data instanceof CommentEvents.Deleted) {
+        sql = REWRITE_COMMENT;
+        shown = Tuple.of("", "", "", subject);
+      } else if (data instanceof PostEvents.Updated p) {
+        sql = REWRITE_POST;
+        shown = Tuple.of(p.title(), p.content(), p.contentHtml(), subject);
+      } else if (data instanceof PostEvents.Deleted) {
+        sql = REWRITE_POST;
+        shown = Tuple.of("", "", "", subject);
       }
-      if (post != null) {
-        chain = chain.compose(v -> tx.preparedQuery(REWRITE_POST).execute(post));
+      if (sql != null) {
+        String statement = sql;
+        Tuple params = shown;
+        chain = chain.compose(v -> tx.preparedQuery(statement).execute(params));
       }
     }
     return chain.mapEmpty();
   }
 
   /** A deleted post's channel keeps nothing and is caught up on no more. */
-  private static Future<Void> closeDeletedPosts(SqlClient tx, List<JsonObject> events) {
+  private static Future<Void> closeDeletedPosts(SqlClient tx, List<DomainEvent> events) {
     Future<?> chain = Future.succeededFuture();
-    for (JsonObject event : events) {
-      if (event.getString(Field.TYPE).equals(Address.POST_DELETED)) {
-        String channel = Channel.post(event.getJsonObject(Field.DATA).getLong(Field.ID));
+    for (DomainEvent event : events) {
+      if (event.data() instanceof PostEvents.Deleted deleted) {
+        String channel = Channel.post(deleted.id());
         chain = chain.compose(v -> tx.preparedQuery(DROP_CHANNEL).execute(Tuple.of(channel)))
             .compose(v -> tx.preparedQuery(CLOSE).execute(Tuple.of(channel)));
       }

@@ -1,8 +1,9 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.CommentEvents;
+import dev.liveforum.event.DomainEvent;
 import dev.liveforum.bus.GroupCommit;
 import dev.liveforum.bus.NotificationRules;
 import io.vertx.core.Future;
@@ -290,11 +291,12 @@ final class CommentService {
     Actor actor = Actor.of(body).requireUser();
     String content = checkContent(body.getString(Field.CONTENT));
     return creates.submit(new NewComment(body.getLong(Field.POST_ID), actor.id(), body.getLong(Field.PARENT_ID),
-        content, markdown.toSafeHtml(content), IdempotencyKeys.Key.of(body)));
+        content, markdown.toSafeHtml(content), IdempotencyKeys.Key.of(body), body));
   }
 
+  /** A comment asked for by {@code command}. */
   private record NewComment(long postId, long authorId, Long parentId, String content, String html,
-                            IdempotencyKeys.Key key) {}
+                            IdempotencyKeys.Key key, JsonObject command) {}
 
   /** A comment of a batch that passed its checks: where its answer goes, and its parent (null for a root). */
   private record Valid(int index, NewComment comment, Parent parent) {}
@@ -361,7 +363,7 @@ final class CommentService {
         .compose(created -> {
           Map<Long, Long> counts = new HashMap<>();
           posts.forEach((id, post) -> counts.put(id, post.getLong("comment_count")));
-          List<JsonObject> events = new ArrayList<>(rows.size());
+          List<DomainEvent> events = new ArrayList<>(rows.size());
           if (created.size() != byId.size()) {
             throw new IllegalStateException("inserted " + byId.size() + " comments, read back " + created.size());
           }
@@ -371,18 +373,12 @@ final class CommentService {
               throw new IllegalStateException("comment " + row.getLong("id") + " is not the one inserted with that id");
             }
             JsonObject comment = json(row);
-            JsonObject event = event(row)
-                .put(REPLY_TO, comment.getJsonObject(REPLY_TO))
-                .put("rootId", row.getLong("root_id"))
-                .put("depth", row.getInteger("depth"))
-                .put("parentAuthorId", v.parent() == null ? null : v.parent().authorId())
-                .put("authorName", row.getString("author_name"))
-                .put("excerpt", excerpt(v.comment().content()))
-                .put(Field.CONTENT, v.comment().content())
-                .put("contentHtml", v.comment().html())
-                .put(Field.CREATED_AT, comment.getString(Field.CREATED_AT))
-                .put("commentCount", counts.merge(row.getLong("post_id"), 1L, Long::sum));
-            events.add(Outbox.event(Address.COMMENT_CREATED, event));
+            events.add(Outbox.event(v.comment().command(), new CommentEvents.Created(row.getLong("id"),
+                row.getLong("post_id"), row.getLong("parent_id"), row.getLong("author_id"),
+                row.getLong("post_author_id"), comment.getJsonObject(REPLY_TO), row.getLong("root_id"),
+                row.getInteger("depth"), v.parent() == null ? null : v.parent().authorId(), row.getString("author_name"),
+                excerpt(v.comment().content()), v.comment().content(), v.comment().html(),
+                comment.getString(Field.CREATED_AT), counts.merge(row.getLong("post_id"), 1L, Long::sum))));
             outcomes.set(v.index(), Future.succeededFuture(comment));
           }
           Map<Long, Long> added = new HashMap<>();
@@ -408,13 +404,9 @@ final class CommentService {
             .map(Rows::first)
             .compose(row -> {
               JsonObject comment = json(row);
-              JsonObject event = event(row)
-                  .put("editorId", actor.id())
-                  .put("excerpt", excerpt(content))
-                  .put(Field.CONTENT, content)
-                  .put("contentHtml", html)
-                  .put("editedAt", comment.getString("editedAt"));
-              return Outbox.record(tx, Address.COMMENT_UPDATED, event).map(comment);
+              return Outbox.record(tx, body, new CommentEvents.Updated(row.getLong("id"), row.getLong("post_id"),
+                  row.getLong("parent_id"), row.getLong("author_id"), row.getLong("post_author_id"), actor.id(),
+                  excerpt(content), content, html, comment.getString("editedAt"))).map(comment);
             }))
         .onSuccess(ok -> afterCommit.run())
         .recover(Database::classify);
@@ -429,9 +421,9 @@ final class CommentService {
                 .compose(r -> tx.preparedQuery(CommentSql.POST_COUNT_DOWN).execute(Tuple.of(locked.getLong("post_id"))))
                 .compose(r -> tx.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(readerId(actor), id)))
                 .map(Rows::first)
-                .compose(row -> Outbox.record(tx, Address.COMMENT_DELETED, event(row)
-                    .put("deletedBy", actor.id())
-                    .put("commentCount", row.getLong("post_comment_count")))
+                .compose(row -> Outbox.record(tx, body, new CommentEvents.Deleted(row.getLong("id"),
+                    row.getLong("post_id"), row.getLong("parent_id"), row.getLong("author_id"),
+                    row.getLong("post_author_id"), actor.id(), row.getLong("post_comment_count")))
                     .map(v -> new JsonObject().put(Field.POST_ID, row.getLong("post_id"))))))
         .onSuccess(ok -> afterCommit.run())
         .recover(Database::classify);
@@ -577,15 +569,6 @@ final class CommentService {
   }
 
   /** The ids every comment event carries. */
-  private static JsonObject event(Row row) {
-    return new JsonObject()
-        .put(Field.COMMENT_ID, row.getLong("id"))
-        .put(Field.POST_ID, row.getLong("post_id"))
-        .put(Field.PARENT_ID, row.getLong("parent_id"))
-        .put(Field.AUTHOR_ID, row.getLong("author_id"))
-        .put("postAuthorId", row.getLong("post_author_id"));
-  }
-
   private static JsonObject page(JsonArray items, String next) {
     return new JsonObject().put(Field.ITEMS, items).put(Field.NEXT_CURSOR, next);
   }

@@ -1,8 +1,8 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.ImageEvents;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -106,7 +106,10 @@ final class ImageService {
                   .execute(Tuple.of(postId, format.contentType, bytes.length(), sha256, bytes));
             })
             .compose(r -> read(tx, r.property(MySQLClient.LAST_INSERTED_ID)))
-            .compose(image -> Outbox.record(tx, Address.IMAGE_CREATED, image).map(image))))
+            .compose(image -> Outbox.record(tx, body, new ImageEvents.Created(image.getLong(Field.ID),
+                image.getLong(Field.POST_ID), image.getString(Field.CONTENT_TYPE), image.getLong(Field.SIZE),
+                image.getString(Field.SHA256), image.getString(Field.URL), image.getString(Field.CREATED_AT)))
+                .map(image))))
         .onSuccess(ok -> afterCommit.run())
         .recover(Database::classify);
   }

@@ -1,9 +1,10 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import dev.liveforum.bus.GroupCommit;
+import dev.liveforum.event.DomainEvent;
+import dev.liveforum.event.LikeEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -56,10 +57,12 @@ final class LikeService {
   private Future<JsonObject> change(JsonObject body, boolean like) {
     Actor actor = Actor.of(body).requireUser();
     return changes.submit(new Change(Target.of(body.getString(Field.TARGET_TYPE)), body.getLong(Field.TARGET_ID),
-        actor.id(), like, IdempotencyKeys.Key.of(body)));
+        actor.id(), like, IdempotencyKeys.Key.of(body), body));
   }
 
-  private record Change(Target target, long id, long userId, boolean like, IdempotencyKeys.Key idempotency) {
+  /** A like or unlike asked for by {@code command}. */
+  private record Change(Target target, long id, long userId, boolean like, IdempotencyKeys.Key idempotency,
+                        JsonObject command) {
     Key key() {
       return new Key(target, id, userId);
     }
@@ -118,7 +121,7 @@ final class LikeService {
       Map<Key, LocalDateTime> liked = new HashMap<>(before);
       List<Tuple> keptActive = new ArrayList<>();
       Map<Target, Map<Long, Long>> counts = Map.of(Target.POST, new HashMap<>(), Target.COMMENT, new HashMap<>());
-      List<JsonObject> events = new ArrayList<>();
+      List<DomainEvent> events = new ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {
         Change c = batch.get(i);
         if (outcomes.get(i) != null) {
@@ -133,8 +136,8 @@ final class LikeService {
         if (changed) {
           count = c.like() ? count + 1 : Math.max(0, count - 1);
           counts.get(c.target()).put(c.id(), count);
-          events.add(Outbox.event(Address.LIKE_CHANGED, event(c, row, state(c.like(), count))
-              .put(Field.LIKED_AT, Database.iso(likedAt))));
+          events.add(Outbox.event(c.command(), new LikeEvents.Changed(c.target().name, c.id(), row.getLong("post_id"),
+              c.userId(), c.like(), count, row.getLong("author_id"), Database.iso(likedAt))));
           if (!c.like()) {
             // The giver of a withdrawn like stays counted as active on the day it was given.
             keptActive.add(Tuple.of(likedAt, c.userId()));
@@ -179,17 +182,6 @@ final class LikeService {
 
   private static JsonObject state(boolean liked, long count) {
     return new JsonObject().put(Field.LIKED, liked).put(Field.LIKE_COUNT, count);
-  }
-
-  private static JsonObject event(Change change, Row row, JsonObject state) {
-    return new JsonObject()
-        .put(Field.TARGET_TYPE, change.target().name)
-        .put(Field.TARGET_ID, change.id())
-        .put(Field.POST_ID, row.getLong("post_id"))
-        .put(Field.USER_ID, change.userId())
-        .put(Field.LIKED, state.getBoolean(Field.LIKED))
-        .put(Field.LIKE_COUNT, state.getLong(Field.LIKE_COUNT))
-        .put("targetAuthorId", row.getLong("author_id"));
   }
 
   private enum Target {

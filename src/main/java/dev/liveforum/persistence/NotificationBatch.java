@@ -1,11 +1,10 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
-import dev.liveforum.bus.Field;
+import dev.liveforum.event.DomainEvent;
+import dev.liveforum.event.NotificationEvents;
 import dev.liveforum.bus.NotificationRules;
 import dev.liveforum.bus.NotificationRules.Candidate;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -40,8 +39,8 @@ import java.util.TreeMap;
  * caller run the batch again: the new transaction sees that row.
  */
 final class NotificationBatch {
-  /** A job: its event's id, and the event as the rules read it. */
-  record Job(String eventId, NotificationRules.Source event) {
+  /** A job: its event's id, the event as the rules read it, and the request that made the event. */
+  record Job(String eventId, NotificationRules.Source event, String requestId) {
     long postId() {
       return event.postId();
     }
@@ -70,6 +69,8 @@ final class NotificationBatch {
     final Candidate candidate;
     final String excerpt;
     long actor;
+    /** The request of the batch's last tell of it, which its event names. */
+    String requestId;
     /** Actors added by this batch. */
     int actors;
     /** Position of the batch's last tell of it, and its owner's new notifications by then. */
@@ -303,7 +304,7 @@ final class NotificationBatch {
       Made m = key == null ? null : groups.get(key);
       if (m == null) {
         Long open = key == null ? null : targets.groups().get(key);
-        m = new Made(open, c.userId(), c.type(), job.postId(), c, excerpt(job.event().data()));
+        m = new Made(open, c.userId(), c.type(), job.postId(), c, excerpt(job.event().excerpt()));
         made.add(m);
         if (key != null) {
           groups.put(key, m);
@@ -313,6 +314,7 @@ final class NotificationBatch {
         }
       }
       m.actor = job.event().actor();
+      m.requestId = job.requestId();
       m.actors++;
       m.lastTouch = position++;
       m.ownersNewByThen = newPerUser.getOrDefault(c.userId(), 0);
@@ -321,8 +323,7 @@ final class NotificationBatch {
     return Future.succeededFuture(made);
   }
 
-  private static String excerpt(JsonObject data) {
-    String excerpt = data.getString("excerpt", data.getString(Field.TITLE, ""));
+  private static String excerpt(String excerpt) {
     return excerpt.length() > 300 ? excerpt.substring(0, 300) : excerpt;
   }
 
@@ -398,10 +399,10 @@ final class NotificationBatch {
    * {@code notification.created} per notification, in the order of the batch's last tell of each, with
    * the owner's count at that point: counts rise along each owner's events.
    */
-  private static List<JsonObject> events(List<Made> made, Map<Long, Row> byId, Map<Long, Long> unread) {
+  private static List<DomainEvent> events(List<Made> made, Map<Long, Row> byId, Map<Long, Long> unread) {
     Map<Long, Integer> newPerUser = new HashMap<>();
     made.forEach(m -> newPerUser.merge(m.userId, m.fresh ? 1 : 0, Integer::sum));
-    List<JsonObject> events = new ArrayList<>(made.size());
+    List<DomainEvent> events = new ArrayList<>(made.size());
     for (Made m : made.stream().sorted(Comparator.comparingInt(m -> m.lastTouch)).toList()) {
       Row row = byId.get(m.id);
       if (row == null || row.getLong("user_id") != m.userId || !row.getString("type").equals(m.type)
@@ -409,8 +410,8 @@ final class NotificationBatch {
         throw new IllegalStateException("notification " + m.id + " is not the one written with that id");
       }
       long count = unread.get(m.userId) - newPerUser.get(m.userId) + m.ownersNewByThen;
-      events.add(Outbox.event(Address.NOTIFICATION_CREATED, new JsonObject().put(Field.USER_ID, m.userId)
-          .put(Field.UNREAD, count).put("notification", NotificationInbox.json(row))));
+      events.add(DomainEvent.of(new NotificationEvents.Created(m.userId, count, NotificationInbox.json(row)),
+          m.requestId));
     }
     return events;
   }

@@ -1,9 +1,9 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.NotificationEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -76,7 +76,7 @@ final class NotificationInbox {
               return tx.preparedQuery(NotificationSql.READ_ONE).execute(Tuple.of(id, actor.id()))
                   .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
                       : tx.preparedQuery(NotificationSql.UNREAD_SUBTRACT_ONE).execute(Tuple.of(actor.id()))
-                          .compose(counted -> readMark(tx, actor.id(), new JsonArray().add(id), counted(counted)))
+                          .compose(counted -> readMark(tx, body, actor.id(), new JsonArray().add(id), counted(counted)))
                           .map(true));
             })
             .map(NotificationInbox::readReply))
@@ -89,7 +89,7 @@ final class NotificationInbox {
     return IdempotencyKeys.run(pool, body, tx -> tx.preparedQuery(NotificationSql.READ_ALL).execute(Tuple.of(actor.id()))
             .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
                 : tx.preparedQuery(NotificationSql.UNREAD_NONE).execute(Tuple.of(actor.id()))
-                    .compose(none -> readMark(tx, actor.id(), null, 0L)).map(true))
+                    .compose(none -> readMark(tx, body, actor.id(), null, 0L)).map(true))
             .map(NotificationInbox::readReply))
         .onSuccess(this::afterRead)
         .recover(Database::classify);
@@ -107,9 +107,8 @@ final class NotificationInbox {
   }
 
   /** {@code notification.read}: these ids (null: all) are read now, and the unread count after. */
-  private static Future<Void> readMark(SqlClient tx, long owner, JsonArray ids, long unread) {
-    return Outbox.record(tx, Address.NOTIFICATION_READ, new JsonObject()
-        .put(Field.USER_ID, owner).put("ids", ids).put("all", ids == null).put(Field.UNREAD, unread));
+  private static Future<Void> readMark(SqlClient tx, JsonObject command, long owner, JsonArray ids, long unread) {
+    return Outbox.record(tx, command, new NotificationEvents.Read(owner, ids, ids == null, unread));
   }
 
   /**

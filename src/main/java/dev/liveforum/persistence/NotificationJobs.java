@@ -2,6 +2,7 @@ package dev.liveforum.persistence;
 
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.DomainEvent;
 import dev.liveforum.bus.GroupCommit;
 import dev.liveforum.bus.NotificationRules;
 import io.vertx.core.Future;
@@ -45,9 +46,9 @@ final class NotificationJobs {
    * applied again one transaction each, so a job that cannot be applied fails alone.
    */
   Future<JsonObject> apply(JsonObject job) {
-    String type = job.getString(Field.TYPE);
-    JsonObject data = job.getJsonObject(Field.DATA);
-    if (type == null || data == null || job.getString(Field.EVENT_ID) == null) {
+    String type = job.getString(DomainEvent.TYPE);
+    JsonObject data = job.getJsonObject(DomainEvent.DATA);
+    if (type == null || data == null || job.getString(DomainEvent.EVENT_ID) == null) {
       return Future.failedFuture(Failure.badRequest("a job needs eventId, type and data"));
     }
     if (!NotificationRules.isSource(type)) {
@@ -57,10 +58,10 @@ final class NotificationJobs {
     try {
       event = NotificationRules.read(type, data);
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(Failure.badRequest("job " + job.getString(Field.EVENT_ID) + " (" + type
-          + ") lacks the fields its rules need"));
+      return Future.failedFuture(Failure.badRequest("job " + job.getString(DomainEvent.EVENT_ID) + " (" + type
+          + ") lacks the fields its rules need: " + e.getMessage()));
     }
-    return applies.submit(new Job(job.getString(Field.EVENT_ID), event))
+    return applies.submit(new Job(job.getString(DomainEvent.EVENT_ID), event, job.getString(DomainEvent.REQUEST_ID)))
         .map(applied -> new JsonObject().put("applied", applied));
   }
 

@@ -1,16 +1,15 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.DomainEvent;
+import dev.liveforum.event.EventData;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /** Records domain events in the transaction of the change they describe. */
 final class Outbox {
@@ -20,33 +19,30 @@ final class Outbox {
   private Outbox() {}
 
   /**
-   * Adds {@code type} (e.g. {@code post.created}) with {@code data} to the outbox through {@code tx},
-   * which must be the transaction of the write: the event exists exactly when the change does.
+   * Adds {@code data} as a new event to the outbox through {@code tx}, which must be the transaction of the
+   * write: the event exists exactly when the change does. {@code command} is the command that made the
+   * change: the event carries its request id.
    */
-  static Future<Void> record(SqlClient tx, String type, JsonObject data) {
-    return recordAll(tx, List.of(event(type, data)));
+  static Future<Void> record(SqlClient tx, JsonObject command, EventData data) {
+    return recordAll(tx, List.of(event(command, data)));
   }
 
   /**
    * Adds events made by {@link #event} to the outbox through {@code tx}, many per statement, numbered
    * on their realtime channels first (see {@link ChannelLog#number}).
    */
-  static Future<Void> recordAll(SqlClient tx, List<JsonObject> events) {
+  static Future<Void> recordAll(SqlClient tx, List<DomainEvent> events) {
     return ChannelLog.number(tx, events).compose(numbered -> {
-      List<Tuple> rows = new ArrayList<>(events.size());
-      for (JsonObject event : events) {
-        rows.add(Tuple.of(event.getString(Field.EVENT_ID), Address.event(event.getString(Field.TYPE)), event.encode()));
+      List<Tuple> rows = new ArrayList<>(numbered.size());
+      for (DomainEvent event : numbered) {
+        rows.add(Tuple.of(event.eventId(), event.address(), event.toJson().encode()));
       }
       return Rows.insertAll(tx, INSERT, ROW, rows);
     }).mapEmpty();
   }
 
-  /** One domain event: {@code type} with {@code data}, under a new event id. */
-  static JsonObject event(String type, JsonObject data) {
-    return new JsonObject()
-        .put(Field.EVENT_ID, UUID.randomUUID().toString())
-        .put(Field.TYPE, type)
-        .put(Field.AT, Instant.now().toString())
-        .put(Field.DATA, data);
+  /** A new domain event: {@code data}, made by {@code command} (whose request id it carries). */
+  static DomainEvent event(JsonObject command, EventData data) {
+    return DomainEvent.of(data, command == null ? null : command.getString(Field.REQUEST_ID));
   }
 }

@@ -2,6 +2,7 @@ package dev.liveforum.persistence;
 
 import dev.liveforum.bus.Drainer;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.DomainEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -86,8 +87,14 @@ final class OutboxRelay {
   private int publish(RowSet<Row> rows) {
     for (Row row : rows) {
       JsonObject event = new JsonObject(row.getString("payload"));
-      vertx.eventBus().publish(row.getString("address"), event,
-          new DeliveryOptions().addHeader(Field.EVENT_ID, event.getString(Field.EVENT_ID)));
+      DeliveryOptions options = new DeliveryOptions().addHeader(Field.EVENT_ID, event.getString(DomainEvent.EVENT_ID));
+      String requestId = event.getString(DomainEvent.REQUEST_ID);
+      if (requestId != null) {
+        options.addHeader(Field.REQUEST_ID, requestId);
+      }
+      log.debug("publishing {} {} [request {}]", event.getString(DomainEvent.TYPE),
+          event.getString(DomainEvent.EVENT_ID), requestId);
+      vertx.eventBus().publish(row.getString("address"), event, options);
     }
     return rows.size();
   }

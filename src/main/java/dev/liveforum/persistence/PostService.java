@@ -1,10 +1,10 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Channel;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import dev.liveforum.bus.NotificationRules;
+import dev.liveforum.event.PostEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLClient;
@@ -50,7 +50,7 @@ final class PostService {
             .map(r -> r.property(MySQLClient.LAST_INSERTED_ID))
             .compose(id -> tx.preparedQuery(PostSql.SET_HOT).execute(Tuple.of(id)).map(id))
             .compose(id -> read(tx, id, actor))
-            .compose(post -> Outbox.record(tx, Address.POST_CREATED, summary(post).put(Field.CONTENT, post.getString(Field.CONTENT))).map(post)))
+            .compose(post -> Outbox.record(tx, body, created(post)).map(post)))
         .onSuccess(ok -> afterCommit.run())
         .recover(t -> t instanceof io.vertx.sqlclient.DatabaseException e && e.getErrorCode() == FK_MISSING
             ? Future.failedFuture(Failure.notFound("board " + boardId + " does not exist"))
@@ -100,10 +100,7 @@ final class PostService {
               checkMentions(post.getString(Field.TITLE), post.getString(Field.CONTENT));
               return post;
             })
-            .compose(post -> Outbox.record(tx, Address.POST_UPDATED, summary(post)
-                .put(Field.CONTENT, post.getString(Field.CONTENT))
-                .put("contentHtml", post.getString("contentHtml"))
-                .put("editedAt", post.getString("editedAt"))).map(post)))
+            .compose(post -> Outbox.record(tx, body, updated(post)).map(post)))
         .onSuccess(ok -> afterCommit.run())
         .recover(Database::classify);
   }
@@ -118,9 +115,8 @@ final class PostService {
                 .compose(r -> tx.preparedQuery(PostSql.DELETE_COMMENT_LIKES).execute(Tuple.of(id)))
                 .compose(r -> tx.preparedQuery(PostSql.DELETE_POST_LIKES).execute(Tuple.of(id)))
                 .compose(r -> tx.preparedQuery(PostSql.DELETE).execute(Tuple.of(id)))
-                .compose(r -> Outbox.record(tx, Address.POST_DELETED, new JsonObject().put(Field.ID, id)
-                    .put(Field.BOARD_ID, row.getLong("board_id")).put(Field.AUTHOR_ID, row.getLong("author_id"))
-                    .put(Field.REMOVED, removed))))
+                .compose(r -> Outbox.record(tx, body, new PostEvents.Deleted(id, row.getLong("board_id"),
+                    row.getLong("author_id"), removed))))
                 .map(v -> new JsonObject())))
         .onSuccess(ok -> afterCommit.run())
         .recover(Database::classify);
@@ -240,15 +236,20 @@ final class PostService {
         .compose(post -> ImageService.ofPost(client, id).map(images -> post.put(Field.IMAGES, images)));
   }
 
-  /** What a post's domain events carry: ids and the fields a list or a notification shows. */
-  private static JsonObject summary(JsonObject post) {
-    return new JsonObject()
-        .put(Field.ID, post.getLong(Field.ID))
-        .put(Field.BOARD_ID, post.getLong(Field.BOARD_ID))
-        .put(Field.AUTHOR_ID, post.getJsonObject("author").getLong(Field.ID))
-        .put("authorName", post.getJsonObject("author").getString(Field.USERNAME))
-        .put(Field.TITLE, post.getString(Field.TITLE))
-        .put(Field.CREATED_AT, post.getString(Field.CREATED_AT));
+  /** A new post's event: what a list or a notification shows of it, and its text. */
+  private static PostEvents.Created created(JsonObject post) {
+    JsonObject author = post.getJsonObject("author");
+    return new PostEvents.Created(post.getLong(Field.ID), post.getLong(Field.BOARD_ID), author.getLong(Field.ID),
+        author.getString(Field.USERNAME), post.getString(Field.TITLE), post.getString(Field.CREATED_AT),
+        post.getString(Field.CONTENT));
+  }
+
+  /** An edited post's event: it as it reads now. */
+  private static PostEvents.Updated updated(JsonObject post) {
+    JsonObject author = post.getJsonObject("author");
+    return new PostEvents.Updated(post.getLong(Field.ID), post.getLong(Field.BOARD_ID), author.getLong(Field.ID),
+        author.getString(Field.USERNAME), post.getString(Field.TITLE), post.getString(Field.CREATED_AT),
+        post.getString(Field.CONTENT), post.getString("contentHtml"), post.getString("editedAt"));
   }
 
   /** A post in a list: {@link #json(Row)} with an excerpt instead of the body (rows of {@link PostSql#LIST}). */

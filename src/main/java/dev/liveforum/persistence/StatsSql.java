@@ -1,7 +1,7 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.Events;
 
 import java.util.stream.Collectors;
 
@@ -41,7 +41,7 @@ interface StatsSql {
   /** Counted events committed recently enough that they may not have reached the stats role yet. */
   String RECENT_EVENTS = "SELECT event_id FROM outbox WHERE (published_at IS NULL"
       + " OR published_at >= UTC_TIMESTAMP(3) - INTERVAL ? SECOND) AND address IN ("
-      + Address.STATS_EVENTS.stream().map(t -> "'" + Address.event(t) + "'").collect(Collectors.joining(", ")) + ")";
+      + Events.STATS.stream().map(t -> "'" + Events.address(t) + "'").collect(Collectors.joining(", ")) + ")";
 
   String TOTALS = "SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM posts) AS posts,"
       + " (SELECT COUNT(*) FROM comments) AS comments, (SELECT COUNT(*) FROM likes) AS likes,"

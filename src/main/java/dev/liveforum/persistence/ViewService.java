@@ -1,8 +1,8 @@
 package dev.liveforum.persistence;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.ViewEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -59,8 +59,7 @@ final class ViewService {
                 ? Future.succeededFuture(new JsonObject().put("applied", claimed.rowCount() == 1).put("posts", 0))
                 : tx.preparedQuery(ViewSql.ADD).executeBatch(updates)
                     .compose(r -> tx.preparedQuery(StatsSql.ADD_VIEW_DAY).execute(Tuple.of(day, total, total)))
-                    .compose(r -> Outbox.record(tx, Address.VIEWS_ADDED, new JsonObject().put(Field.BATCH, batch)
-                        .put(Field.DAY, day.toString()).put(Field.VIEWS, total)))
+                    .compose(r -> Outbox.record(tx, body, new ViewEvents.Added(batch, day.toString(), total)))
                     .map(r -> new JsonObject().put("applied", true).put("posts", updates.size()))))
         .onSuccess(result -> {
           if (result.getInteger("posts") > 0) {

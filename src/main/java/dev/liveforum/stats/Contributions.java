@@ -1,7 +1,13 @@
 package dev.liveforum.stats;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.bus.Field;
+import dev.liveforum.event.CommentEvents;
+import dev.liveforum.event.EventData;
+import dev.liveforum.event.LikeEvents;
+import dev.liveforum.event.PostEvents;
+import dev.liveforum.event.UserEvents;
+import dev.liveforum.event.ViewEvents;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -30,31 +36,29 @@ final class Contributions {
     }
   }
 
-  static List<Change> of(JsonObject event) {
-    JsonObject data = event.getJsonObject(Field.DATA, new JsonObject());
-    String type = event.getString(Field.TYPE, "");
-    return switch (type) {
-      case Address.USER_CREATED -> List.of(one(dayOf(data.getString(Field.CREATED_AT)), Field.USERS, 1,
-          data.getLong(Field.ID)));
-      case Address.POST_CREATED -> List.of(one(dayOf(data.getString(Field.CREATED_AT)), Field.POSTS, 1,
-          data.getLong(Field.AUTHOR_ID)));
-      case Address.COMMENT_CREATED -> List.of(one(dayOf(data.getString(Field.CREATED_AT)), Field.COMMENTS, 1,
-          data.getLong(Field.AUTHOR_ID)));
+  static List<Change> of(EventData event) {
+    if (event instanceof UserEvents.Created u) {
+      return List.of(one(dayOf(u.createdAt()), Field.USERS, 1, u.id()));
+    } else if (event instanceof PostEvents.Created p) {
+      return List.of(one(dayOf(p.createdAt()), Field.POSTS, 1, p.authorId()));
+    } else if (event instanceof CommentEvents.Created c) {
+      return List.of(one(dayOf(c.createdAt()), Field.COMMENTS, 1, c.authorId()));
+    } else if (event instanceof LikeEvents.Changed l) {
       // A like counts on the day it was given, as long as it stands: withdrawing it takes it off that day.
-      case Address.LIKE_CHANGED -> data.getBoolean(Field.LIKED, false)
-          ? List.of(one(dayOf(data.getString(Field.LIKED_AT)), Field.LIKES, 1, data.getLong(Field.USER_ID)))
-          : List.of(one(dayOf(data.getString(Field.LIKED_AT)), Field.LIKES, -1, null));
-      case Address.VIEWS_ADDED -> List.of(one(LocalDate.parse(data.getString(Field.DAY)), Field.VIEWS,
-          data.getLong(Field.VIEWS), null));
-      case Address.POST_DELETED -> removed(data);
-      default -> List.of();
-    };
+      return l.liked() ? List.of(one(dayOf(l.likedAt()), Field.LIKES, 1, l.userId()))
+          : List.of(one(dayOf(l.likedAt()), Field.LIKES, -1, null));
+    } else if (event instanceof ViewEvents.Added v) {
+      return List.of(one(LocalDate.parse(v.day()), Field.VIEWS, v.views(), null));
+    } else if (event instanceof PostEvents.Deleted p) {
+      return removed(p.removed());
+    }
+    return List.of();
   }
 
   /** A deleted post takes its own, its comments' and their likes' counts off the days they were made on. */
-  private static List<Change> removed(JsonObject data) {
+  private static List<Change> removed(JsonArray removed) {
     List<Change> changes = new ArrayList<>();
-    for (Object entry : data.getJsonArray(Field.REMOVED, new io.vertx.core.json.JsonArray())) {
+    for (Object entry : removed == null ? new JsonArray() : removed) {
       JsonObject day = (JsonObject) entry;
       Map<String, Long> deltas = new LinkedHashMap<>();
       for (String field : List.of(Field.POSTS, Field.COMMENTS, Field.LIKES)) {

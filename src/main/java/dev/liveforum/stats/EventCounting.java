@@ -1,6 +1,6 @@
 package dev.liveforum.stats;
 
-import dev.liveforum.bus.Field;
+import dev.liveforum.event.DomainEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -29,15 +29,19 @@ final class EventCounting {
     this.live = live;
   }
 
-  Future<Void> count(JsonObject event) {
-    String eventId = event.getString(Field.EVENT_ID);
+  Future<Void> count(JsonObject json) {
+    DomainEvent event;
     List<Contributions.Change> changes;
     try {
-      changes = Contributions.of(event);
+      event = DomainEvent.from(json);
+      changes = Contributions.of(event.data());
     } catch (RuntimeException e) {
-      log.warn("event {} of type {} cannot be counted: {}", eventId, event.getString(Field.TYPE), e.toString());
+      log.warn("event {} of type {} [request {}] cannot be counted: {}", json.getString(DomainEvent.EVENT_ID),
+          json.getString(DomainEvent.TYPE), json.getString(DomainEvent.REQUEST_ID), e.toString());
       return Future.succeededFuture();
     }
+    String eventId = event.eventId();
+    log.debug("counting {}", event);
     List<Future<?>> counted = new ArrayList<>(changes.size());
     for (Contributions.Change change : changes) {
       counted.add(store.count(eventId, change)
@@ -48,8 +52,7 @@ final class EventCounting {
           })
           .onFailure(t -> {
             if (incomplete.add(change.day())) {
-              log.warn("event {} not counted on {} ({}); the day will be rebuilt", eventId, change.day(),
-                  t.getMessage());
+              log.warn("{} not counted on {} ({}); the day will be rebuilt", event, change.day(), t.getMessage());
             }
           }));
     }

@@ -5,6 +5,7 @@ import dev.liveforum.bus.Bus;
 import dev.liveforum.bus.Endpoints;
 import dev.liveforum.bus.StoreGate;
 import dev.liveforum.config.Config;
+import dev.liveforum.event.Events;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -57,8 +58,8 @@ public class StatsVerticle extends VerticleBase {
     live = new LiveFigures(vertx, store, statistics::today);
     live.start();
     EventCounting counting = new EventCounting(store, live);
-    for (String type : Address.STATS_EVENTS) {
-      endpoints.<JsonObject>listen(Address.event(type), msg -> counting.count(msg.body()));
+    for (String type : Events.STATS) {
+      endpoints.<JsonObject>listen(Events.address(type), msg -> counting.count(msg.body()));
     }
     retryTimer = vertx.setPeriodic(RETRY_MS, id -> {
       counting.retryIncomplete();

@@ -1,8 +1,8 @@
 package dev.liveforum.bench;
 
-import dev.liveforum.bus.Address;
 import dev.liveforum.config.Config;
 import dev.liveforum.support.TestDb;
+import dev.liveforum.event.Events;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 final class NotificationBacklog {
   private static final String GROUP = "notifiers";
   private static final String NOT_DONE = "SELECT COUNT(*) FROM outbox WHERE notified_at IS NULL AND address IN ("
-      + Address.NOTIFICATION_SOURCES.stream().map(type -> "'" + Address.event(type) + "'").collect(Collectors.joining(", "))
+      + Events.NOTIFICATION_SOURCES.stream().map(type -> "'" + Events.address(type) + "'").collect(Collectors.joining(", "))
       + ")";
   /** How long the bench waits for the backlog to be done before it goes on. */
   private static final long DRAIN_LIMIT_MS = 120_000;

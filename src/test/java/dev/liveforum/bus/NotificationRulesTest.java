@@ -2,6 +2,9 @@ package dev.liveforum.bus;
 
 import dev.liveforum.bus.NotificationRules.Candidate;
 import dev.liveforum.bus.NotificationRules.Source;
+import dev.liveforum.event.CommentEvents;
+import dev.liveforum.event.LikeEvents;
+import dev.liveforum.event.PostEvents;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -27,18 +30,23 @@ class NotificationRulesTest {
   private static final long CAROL = 3;
 
   private static JsonObject comment(long author, long postAuthor, Long parentAuthor, String content) {
-    return new JsonObject().put("commentId", 50L).put("postId", 7L).put("authorId", author)
-        .put("postAuthorId", postAuthor).put("parentId", parentAuthor == null ? null : 40L)
-        .put("parentAuthorId", parentAuthor).put("content", content);
+    Long parent = parentAuthor == null ? null : 40L;
+    return new CommentEvents.Created(50, 7, parent, author, postAuthor, null, parent == null ? 50L : 40L,
+        parent == null ? 0 : 1, parentAuthor, "someone", content, content, "<p>" + content + "</p>",
+        "2026-01-01T00:00:00Z", 3).toJson();
+  }
+
+  private static JsonObject commentEdit(long author, String content) {
+    return new CommentEvents.Updated(50, 7, null, author, ALICE, author, content, content, "<p>" + content + "</p>",
+        "2026-01-01T00:00:00Z").toJson();
   }
 
   private static JsonObject like(boolean liked, long liker, String targetType, long targetId, long author) {
-    return new JsonObject().put("liked", liked).put("userId", liker).put("postId", 7L)
-        .put("targetType", targetType).put("targetId", targetId).put("targetAuthorId", author);
+    return new LikeEvents.Changed(targetType, targetId, 7, liker, liked, 1, author, "2026-01-01T00:00:00Z").toJson();
   }
 
   private static JsonObject post(long author, String title, String content) {
-    return new JsonObject().put("id", 7L).put("authorId", author).put("title", title).put("content", content);
+    return new PostEvents.Created(7, 1, author, "someone", title, "2026-01-01T00:00:00Z", content).toJson();
   }
 
   /** Whom the event tells, with {@code mentioned} the ids its @names resolved to. */
@@ -112,8 +120,7 @@ class NotificationRulesTest {
 
     Source post = NotificationRules.read("post.created", post(ALICE, "for @dave", "and @erin"));
     assertEquals(Set.of("erin", "dave"), NotificationRules.mentionedNames(post, 10), "a post's title counts");
-    Source edit = NotificationRules.read("comment.updated",
-        new JsonObject().put("commentId", 50L).put("postId", 7L).put("authorId", BOB).put("content", "now @frank"));
+    Source edit = NotificationRules.read("comment.updated", commentEdit(BOB, "now @frank"));
     assertEquals(Set.of("frank"), NotificationRules.mentionedNames(edit, 10));
   }
 
@@ -124,8 +131,7 @@ class NotificationRulesTest {
         told("post.created", post(ALICE, "hi @carol", "and @alice"), CAROL, ALICE), "the author's own name tells nobody");
 
     assertEquals(List.of(new Candidate(CAROL, "mention", 50L, null, null, "mention:comment:50")),
-        told("comment.updated", new JsonObject().put("commentId", 50L).put("postId", 7L).put("authorId", BOB)
-            .put("content", "cc @carol"), CAROL));
+        told("comment.updated", commentEdit(BOB, "cc @carol"), CAROL));
 
     assertEquals(List.of(new Candidate(CAROL, "reply", 50L, null, null, null),
             new Candidate(ALICE, "comment", 50L, null, null, null)),
@@ -164,5 +170,31 @@ class NotificationRulesTest {
 
     assertTrue(NotificationRules.mayTell("like.changed", null));
     assertTrue(NotificationRules.mayTell("like.changed", like(true, BOB, "post", 7, ALICE).put("targetAuthorId", "ann")));
+  }
+
+  @Test
+  @DisplayName("which events may tell anyone (the feeder makes jobs of those only); malformed ones go to persistence")
+  void mayTell() {
+    assertTrue(NotificationRules.mayTell("like.changed", like(true, BOB, "post", 7, ALICE)));
+    assertFalse(NotificationRules.mayTell("like.changed", like(false, BOB, "post", 7, ALICE)), "an unlike tells nobody");
+    assertFalse(NotificationRules.mayTell("like.changed", like(true, ALICE, "post", 7, ALICE)),
+        "liking one's own post tells nobody");
+
+    assertTrue(NotificationRules.mayTell("comment.created", comment(BOB, ALICE, null, "hi")), "tells the post's author");
+    assertTrue(NotificationRules.mayTell("comment.created", comment(ALICE, ALICE, CAROL, "hi")),
+        "tells the parent's author");
+    assertTrue(NotificationRules.mayTell("comment.created", comment(ALICE, ALICE, null, "thanks @carol")),
+        "may mention someone");
+    assertFalse(NotificationRules.mayTell("comment.created", comment(ALICE, ALICE, null, "an addendum")),
+        "own post, no reply, no @");
+    assertFalse(NotificationRules.mayTell("comment.created", comment(ALICE, ALICE, ALICE, "replying to myself")));
+
+    assertTrue(NotificationRules.mayTell("post.created", post(ALICE, "for @dave", "x")));
+    assertTrue(NotificationRules.mayTell("comment.updated", commentEdit(BOB, "now @frank")));
+    assertFalse(NotificationRules.mayTell("post.created", post(ALICE, "plain", "text")));
+    assertFalse(NotificationRules.mayTell("post.deleted", post(ALICE, "@x", "")), "not a source of notifications");
+    assertTrue(NotificationRules.mayTell("like.changed", null), "no data: persistence refuses it, and it is dead-lettered");
+    assertTrue(NotificationRules.mayTell("like.changed", like(true, BOB, "post", 7, ALICE).put("userId", "one")),
+        "a field of the wrong type: persistence judges");
   }
 }
