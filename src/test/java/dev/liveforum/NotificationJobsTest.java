@@ -204,7 +204,7 @@ class NotificationJobsTest {
   }
 
   private JsonObject deadJob(String eventId) {
-    Api.Response r = api.get("/api/admin/notification-jobs/dead?limit=50", forum.adminToken);
+    Api.Response r = api.get("/api/admin/notification-jobs/dead?limit=50", forum.adminToken());
     if (r.status() != 200) {
       return null;
     }

@@ -528,7 +528,7 @@ class PagesTest {
   }
 
   private long board(String name, String description) {
-    Api.Response r = api.send(HttpMethod.POST, "/api/boards", forum.adminToken,
+    Api.Response r = api.send(HttpMethod.POST, "/api/boards", forum.adminToken(),
         new JsonObject().put("name", name).put("description", description));
     assertEquals(201, r.status(), r.toString());
     return r.json().getLong("id");

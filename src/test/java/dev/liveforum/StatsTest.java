@@ -76,7 +76,7 @@ class StatsTest {
   // --- what the test reads -------------------------------------------------------------------------
 
   private JsonObject today(Api through) {
-    Api.Response r = through.get("/api/stats/daily?from=" + utcToday() + "&to=" + utcToday(), forum.adminToken);
+    Api.Response r = through.get("/api/stats/daily?from=" + utcToday() + "&to=" + utcToday(), forum.adminToken());
     assertEquals(200, r.status(), r.toString());
     return r.json().getJsonArray("days").getJsonObject(0);
   }
@@ -313,7 +313,7 @@ class StatsTest {
     int rebuilds = 0;
     while (!writing.isDone()) {
       Api.Response r = (rebuilds % 2 == 0 ? api : apiB).send(HttpMethod.POST,
-          "/api/stats/rebuild?day=" + utcToday(), forum.adminToken, null);
+          "/api/stats/rebuild?day=" + utcToday(), forum.adminToken(), null);
       assertEquals(200, r.status(), r.toString());
       rebuilds++;
     }
@@ -331,7 +331,7 @@ class StatsTest {
     like(fay, "posts/" + busy, true);
     JsonObject today = agreedToday(api);
 
-    Api.Response r = api.get("/api/stats/summary", forum.adminToken);
+    Api.Response r = api.get("/api/stats/summary", forum.adminToken());
     assertEquals(200, r.status(), r.toString());
     JsonObject summary = r.json();
     JsonObject totals = summary.getJsonObject("totals");
@@ -374,7 +374,7 @@ class StatsTest {
   @Test
   @DisplayName("a bad range is a 400 that says what is wrong; a range of zeros before the forum existed is fine")
   void badRanges() {
-    String admin = forum.adminToken;
+    String admin = forum.adminToken();
     assertProblem(api.get("/api/stats/daily?from=2025-02-01&to=2025-01-01", admin), 400, "after");
     assertProblem(api.get("/api/stats/daily?from=2025-02-30&to=2025-03-01", admin), 400, "from must be a date");
     assertProblem(api.get("/api/stats/daily?from=yesterday", admin), 400, "from");
@@ -398,7 +398,7 @@ class StatsTest {
     LocalDate to = from.plusDays(59);
     pastDays(from, 60);
     for (int pass = 0; pass < 2; pass++) {
-      Api.Response r = (pass == 0 ? api : apiB).get("/api/stats/daily?from=" + from + "&to=" + to, forum.adminToken);
+      Api.Response r = (pass == 0 ? api : apiB).get("/api/stats/daily?from=" + from + "&to=" + to, forum.adminToken());
       assertEquals(200, r.status(), r.toString());
       var days = r.json().getJsonArray("days");
       assertEquals(60, days.size());
@@ -475,7 +475,7 @@ class StatsTest {
          BridgeClient user = BridgeClient.connect(a.bridgePort);
          BridgeClient guest = BridgeClient.connect(a.bridgePort)) {
       long before = database(utcToday()).getLong("comments");
-      admin.subscribe("stats", forum.adminToken);
+      admin.subscribe("stats", forum.adminToken());
       JsonObject current = admin.await("today's figures on subscribing",
           f -> "rec".equals(f.getString("type")) && "stats".equals(f.getString("address"))).getJsonObject("body");
       assertEquals("stats", current.getString("type"), current.encode());

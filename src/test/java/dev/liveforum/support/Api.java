@@ -116,21 +116,8 @@ public final class Api {
    * events are numbered after the REST call that made them has answered.
    */
   public JsonObject awaitSeq(String path, long seq) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    JsonObject last = null;
-    while (System.currentTimeMillis() < deadline) {
-      last = get(path).json();
-      if (last.getLong("seq", 0L) >= seq) {
-        return last;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    throw new AssertionError("seq " + seq + " not reached within 10 s: " + last);
+    return Eventually.eventually(path + " reaches seq " + seq, () -> get(path).json(),
+        caughtUp -> caughtUp.getLong("seq", 0L) >= seq);
   }
 
   /** Registers and signs in a new user; returns the login response body. */
