@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -249,12 +250,8 @@ class ForumTest {
       assertEquals(1, TestDb.count("SELECT COUNT(*) FROM outbox WHERE address = ? AND payload LIKE ?",
           "event.post." + type, "%\"id\":" + id + ",%"), "one post." + type + " event");
     }
-    long pending = -1;
-    for (int i = 0; i < 50 && pending != 0; i++) {
-      pending = TestDb.count("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL AND payload LIKE ?",
-          "%\"id\":" + id + ",%");
-      Thread.sleep(100);
-    }
-    assertEquals(0, pending, "the relay marked every event published");
+    eventually("the relay marked every event published", () -> TestDb.count(
+        "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL AND payload LIKE ?", "%\"id\":" + id + ",%"),
+        pending -> pending == 0);
   }
 }
