@@ -119,22 +119,4 @@ public final class Api {
     return Eventually.eventually(path + " reaches seq " + seq, () -> get(path).json(),
         caughtUp -> caughtUp.getLong("seq", 0L) >= seq);
   }
-
-  /** Registers and signs in a new user; returns the login response body. */
-  public JsonObject newUser(String username, String password) {
-    Response r = post("/api/auth/register", new JsonObject().put("username", username)
-        .put("email", username.toLowerCase() + "@example.com").put("password", password));
-    if (r.status() != 201) {
-      throw new AssertionError("register " + username + ": " + r);
-    }
-    return login(username.toLowerCase() + "@example.com", password);
-  }
-
-  public JsonObject login(String email, String password) {
-    Response r = post("/api/auth/login", new JsonObject().put("email", email).put("password", password));
-    if (r.status() != 200) {
-      throw new AssertionError("login " + email + ": " + r);
-    }
-    return r.json();
-  }
 }
