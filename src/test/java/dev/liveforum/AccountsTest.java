@@ -1,6 +1,7 @@
 package dev.liveforum;
 
 import dev.liveforum.support.Api;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
@@ -20,28 +21,28 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Accounts and sessions over REST")
 class AccountsTest {
-  private static final String PASSWORD = "correct horse battery";
+  private static final String PASSWORD = Forum.PASSWORD;
 
   private TestNode node;
   private Api api;
+  private Forum forum;
 
   @BeforeAll
   void start() {
     node = TestNode.start();
     api = new Api(node.port);
+    forum = new Forum(api);
   }
 
   @AfterAll
@@ -158,7 +159,7 @@ class AccountsTest {
   @DisplayName("GET /api/users/me needs a valid access token: tampered, expired, alg none and refresh-typed ones are refused")
   void me() {
     String name = unique("frank");
-    JsonObject session = api.newUser(name, PASSWORD);
+    JsonObject session = forum.register(name, PASSWORD);
     String token = session.getString("accessToken");
     Api.Response me = api.get("/api/users/me", token);
     assertEquals(200, me.status(), me.toString());
@@ -196,7 +197,7 @@ class AccountsTest {
   @Test
   @DisplayName("a refresh token works once; replaying a used one revokes its whole family")
   void refreshRotation() {
-    JsonObject session = api.newUser(unique("grace"), PASSWORD);
+    JsonObject session = forum.register(unique("grace"), PASSWORD);
     String first = session.getString("refreshToken");
     Api.Response r1 = refresh(first);
     assertEquals(200, r1.status(), r1.toString());
@@ -213,7 +214,7 @@ class AccountsTest {
   @Test
   @DisplayName("logout revokes the session; logging out twice or with an unknown token is still 204")
   void logout() {
-    JsonObject session = api.newUser(unique("heidi"), PASSWORD);
+    JsonObject session = forum.register(unique("heidi"), PASSWORD);
     String token = session.getString("refreshToken");
     assertEquals(204, api.post("/api/auth/logout", new JsonObject().put("refreshToken", token)).status());
     assertProblem(refresh(token), 401, "not valid");
@@ -225,9 +226,9 @@ class AccountsTest {
   @DisplayName("changing the password needs the current one and signs out the other sessions only")
   void changePassword() {
     String name = unique("ivan");
-    String email = name.toLowerCase() + "@example.com";
-    JsonObject laptop = api.newUser(name, PASSWORD);
-    JsonObject phone = api.login(email, PASSWORD);
+    String email = Forum.email(name);
+    JsonObject laptop = forum.register(name, PASSWORD);
+    JsonObject phone = forum.login(email, PASSWORD);
     String token = laptop.getString("accessToken");
 
     assertProblem(patchMe(token, new JsonObject().put("password", "a brand new one")), 400, "currentPassword");
@@ -254,7 +255,7 @@ class AccountsTest {
   void changeUsername() {
     String taken = unique("judy");
     api.post("/api/auth/register", registration(taken));
-    String token = api.newUser(unique("ken"), PASSWORD).getString("accessToken");
+    String token = forum.register(unique("ken"), PASSWORD).getString("accessToken");
     assertProblem(patchMe(token, new JsonObject().put("username", taken.toUpperCase())), 409, "already taken");
     assertProblem(patchMe(token, new JsonObject().put("username", "no spaces")), 400, "username");
     String renamed = unique("kenneth");
@@ -268,10 +269,10 @@ class AccountsTest {
   @DisplayName("make-admin gives an account the admin role from its next sign-in")
   void makeAdmin() throws Exception {
     String name = unique("leo");
-    api.newUser(name, PASSWORD);
+    forum.register(name, PASSWORD);
     assertEquals(1, dev.liveforum.persistence.Admins.makeAdmin(TestServices.config().db(), name.toUpperCase()));
     assertEquals(0, dev.liveforum.persistence.Admins.makeAdmin(TestServices.config().db(), unique("ghost")));
-    JsonObject session = api.login(name.toLowerCase() + "@example.com", PASSWORD);
+    JsonObject session = forum.login(Forum.email(name), PASSWORD);
     assertEquals("admin", session.getJsonObject("user").getString("role"));
   }
 

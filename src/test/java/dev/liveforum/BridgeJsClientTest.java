@@ -58,9 +58,9 @@ class BridgeJsClientTest {
     api = new Api(node.port);
     forum = new Forum(api, config);
     board = forum.board("js");
-    JsonObject login = api.newUser(unique("alice"), Forum.PASSWORD);
-    alice = login.getString("accessToken");
-    aliceId = login.getJsonObject("user").getLong("id");
+    Forum.Member member = forum.member("alice");
+    alice = member.token();
+    aliceId = member.id();
     bob = forum.user("bob");
   }
 
@@ -82,10 +82,7 @@ class BridgeJsClientTest {
   }
 
   private JsonObject comment(long post, String text) {
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob,
-        new JsonObject().put("content", text));
-    assertEquals(201, r.status(), r.toString());
-    return r.json();
+    return forum.comment(bob, post, null, text);
   }
 
   private JsBridgeClient connect(String token, String transport) {

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.TestInstance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Bridge: viewers are people (a user once, a guest once per IP), and one IP's sockets are capped")
@@ -79,7 +80,7 @@ class BridgePeopleTest {
 
   @Test
   @DisplayName("one IP past bridge.maxSocketsPerIp gets too_many_sockets and is closed; other IPs are not affected")
-  void socketsPerIpCapped() throws InterruptedException {
+  void socketsPerIpCapped() {
     List<BridgeClient> open = new ArrayList<>();
     try {
       for (int i = 0; i < CAP; i++) {
@@ -90,10 +91,7 @@ class BridgePeopleTest {
       BridgeClient over = from("203.0.113.5");
       open.add(over);
       assertEquals("too_many_sockets", over.error().getString("body"));
-      for (int i = 0; i < 200 && !over.isClosed(); i++) {
-        Thread.sleep(50);
-      }
-      assertTrue(over.isClosed(), "the refused socket is closed");
+      eventually("the refused socket is closed", over::isClosed);
 
       BridgeClient elsewhere = from("203.0.113.6");
       open.add(elsewhere);
@@ -101,16 +99,12 @@ class BridgePeopleTest {
 
       // A closed socket frees its place.
       open.get(0).close();
-      BridgeClient again = null;
-      for (int i = 0; i < 100 && again == null; i++) {
+      BridgeClient again = eventually("a socket from the IP is taken again once one of its sockets closed", () -> {
         BridgeClient attempt = from("203.0.113.5");
         open.add(attempt);
         attempt.frame(new io.vertx.core.json.JsonObject().put("type", "ping"));
-        if (attempt.drain(100).stream().noneMatch(f -> "err".equals(f.getString("type")))) {
-          again = attempt;
-        }
-      }
-      assertTrue(again != null, "a socket from the IP is taken again once one of its sockets closed");
+        return attempt.drain(100).stream().noneMatch(f -> "err".equals(f.getString("type"))) ? attempt : null;
+      }, Objects::nonNull);
       again.subscribe("post." + post, null);
     } finally {
       open.forEach(BridgeClient::close);

@@ -105,7 +105,7 @@ class CacheTest {
       forum.post(author, board, "Newest post", "text");
       assertTrue(viaB.get("/boards/" + board).text().contains("Newest post"), "a new post on B's kept list");
       String renamed = "Renamed " + board;
-      assertEquals(200, viaA.send(HttpMethod.PATCH, "/api/boards/" + board, forum.adminToken,
+      assertEquals(200, viaA.send(HttpMethod.PATCH, "/api/boards/" + board, forum.adminToken(),
           new JsonObject().put("name", renamed)).status());
       assertTrue(viaB.get("/boards/" + board).text().contains(renamed), "the board's new name on B's kept list");
     }

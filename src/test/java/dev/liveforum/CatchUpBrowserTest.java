@@ -5,13 +5,10 @@ import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.Forum;
-import dev.liveforum.support.Posts;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import dev.liveforum.support.Ui;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -75,14 +72,14 @@ class CatchUpBrowserTest {
   private List<Long> dropWhileWriting(Browser page, String token, long post, int missed) {
     page.open("http://localhost:" + b.port + "/posts/" + post);
     Ui.waitLive(page);
-    long first = Posts.comment(api, token, post, null, "Before the drop");
+    long first = forum.commentId(token, post, null, "Before the drop");
     page.waitUntil(d -> Ui.commentIds(page).equals(List.of(first)), Ui.LIVE, "the first comment, live");
     c.close();
     page.waitUntil(d -> !"open".equals(d.findElement(By.tagName("html")).getDomAttribute("data-live")), Ui.LIVE,
         "the page to notice that its bridge is gone");
     List<Long> written = new ArrayList<>(List.of(first));
     for (int i = 1; i <= missed; i++) {
-      written.add(Posts.comment(api, token, post, null, "Missed " + i));
+      written.add(forum.commentId(token, post, null, "Missed " + i));
     }
     assertEquals(List.of(first), Ui.commentIds(page), "nothing can arrive while the bridge is down");
     c = TestNode.startOn(bridgeConfig, c.port, c.bridgePort);
@@ -110,7 +107,7 @@ class CatchUpBrowserTest {
           "the page asked for the missed events and was told they are gone: " + page.consoleProblems());
       assertEquals(written, Ui.commentIds(page), "every comment once, in the order written");
       assertEquals(String.valueOf(written.size()), page.text(By.cssSelector("[data-post] [data-comment-count]")));
-      Posts.comment(api, bob, post, null, "After the outage");
+      forum.commentId(bob, post, null, "After the outage");
       page.waitUntil(d -> Ui.commentIds(page).size() == written.size() + 1, Ui.LIVE, "a new comment, live again");
       onlyExpectedProblems(page, "status of 410");
     }
@@ -120,10 +117,10 @@ class CatchUpBrowserTest {
   @DisplayName("a mention made after the page showed its unread count, before it reached its bridge, still counts on the badge")
   void mentionBeforeTheBridgeCounts() {
     String carol = unique("carol");
-    String carolToken = api.newUser(carol, Forum.PASSWORD).getString("accessToken");
+    String carolToken = forum.register(carol).token();
     String bob = forum.user("bob");
     long post = forum.post(bob, forum.board("mentions"), "Who is there", "Body").getLong("id");
-    Posts.comment(api, bob, post, null, "Hello @" + carol);
+    forum.commentId(bob, post, null, "Hello @" + carol);
     awaitUnread(carolToken, 1);
     String site = "http://localhost:" + b.port;
     c.close();
@@ -133,7 +130,7 @@ class CatchUpBrowserTest {
       By badge = By.cssSelector("[data-badge]");
       page.waitUntil(d -> d.findElement(badge).isDisplayed() && d.findElement(badge).getText().equals("1"), Ui.LIVE,
           "the badge to show the unread count the page read");
-      Posts.comment(api, bob, post, null, "Still there, @" + carol + "?");
+      forum.commentId(bob, post, null, "Still there, @" + carol + "?");
       awaitUnread(carolToken, 2);
       c = TestNode.startOn(bridgeConfig, c.port, c.bridgePort);
       Ui.waitLive(page);

@@ -78,7 +78,7 @@ class ComposeBrowserTest {
   @DisplayName("the preview shows what will be stored, the image uploads with the post, and the post page shows both")
   void composeWithPreviewAndImage(@TempDir Path dir) throws IOException {
     String alice = unique("alice");
-    long userId = api.newUser(alice, Forum.PASSWORD).getJsonObject("user").getLong("id");
+    long userId = forum.register(alice).id();
     long board = forum.board("compose");
     try (Browser browser = Browser.desktop()) {
       Ui.signIn(browser, site, alice);

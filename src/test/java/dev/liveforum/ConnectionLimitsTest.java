@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import static dev.liveforum.support.Eventually.eventually;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
@@ -78,22 +79,14 @@ class ConnectionLimitsTest {
    * other tests closed a moment ago may still count toward the total until the server has seen them go.
    */
   private static RawConnection answeredOnceFree(String from, int port, String path) {
-    long deadline = System.nanoTime() + GRACE * 1_000_000_000L;
-    while (true) {
-      try {
-        return answered(from, port, path);
-      } catch (java.io.UncheckedIOException closedAtOnce) {
-        if (System.nanoTime() > deadline) {
-          throw closedAtOnce;
-        }
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw closedAtOnce;
-        }
-      }
-    }
+    return eventually("a connection from " + from + " to port " + port + " is answered", Duration.ofSeconds(GRACE),
+        () -> {
+          try {
+            return answered(from, port, path);
+          } catch (java.io.UncheckedIOException closedAtOnce) {
+            return null;
+          }
+        }, Objects::nonNull);
   }
 
   /** A connection from {@code from} that the server closes at once, its request never answered. */

@@ -63,7 +63,7 @@ class DevDefaultsIT {
 
       Api api = new Api(node.port);
       String name = unique("devuser");
-      String token = api.newUser(name, Forum.PASSWORD).getString("accessToken");
+      String token = new Forum(api).register(name).token();
       Vertx vertx = Vertx.vertx();
       try {
         // The node signs with the secret in the file...

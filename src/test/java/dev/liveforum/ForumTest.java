@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,7 +51,7 @@ class ForumTest {
   void boards() {
     String user = forum.user("bea");
     String name = Forum.unique("Cooking");
-    Api.Response created = api.send(HttpMethod.POST, "/api/boards", forum.adminToken,
+    Api.Response created = api.send(HttpMethod.POST, "/api/boards", forum.adminToken(),
         new JsonObject().put("name", name).put("description", "Recipes"));
     assertEquals(201, created.status(), created.toString());
     long id = created.json().getLong("id");
@@ -63,25 +64,25 @@ class ForumTest {
 
     assertProblem(api.send(HttpMethod.POST, "/api/boards", user, new JsonObject().put("name", "x")), 403, "admins");
     assertProblem(api.send(HttpMethod.POST, "/api/boards", null, new JsonObject().put("name", "x")), 401, "token");
-    assertProblem(api.send(HttpMethod.POST, "/api/boards", forum.adminToken, new JsonObject().put("name", name)), 409,
+    assertProblem(api.send(HttpMethod.POST, "/api/boards", forum.adminToken(), new JsonObject().put("name", name)), 409,
         "already exists");
-    assertProblem(api.send(HttpMethod.POST, "/api/boards", forum.adminToken, new JsonObject().put("name", "")), 400,
+    assertProblem(api.send(HttpMethod.POST, "/api/boards", forum.adminToken(), new JsonObject().put("name", "")), 400,
         "name");
     assertProblem(api.send(HttpMethod.PATCH, "/api/boards/" + id, user, new JsonObject().put("name", "Mine")), 403,
         "admins");
     assertProblem(api.send(HttpMethod.DELETE, "/api/boards/" + id, user, (JsonObject) null), 403, "admins");
 
-    Api.Response renamed = api.send(HttpMethod.PATCH, "/api/boards/" + id, forum.adminToken,
+    Api.Response renamed = api.send(HttpMethod.PATCH, "/api/boards/" + id, forum.adminToken(),
         new JsonObject().put("name", name + "2"));
     assertEquals(200, renamed.status(), renamed.toString());
     assertEquals(name + "2", renamed.json().getString("name"));
     assertEquals("Recipes", renamed.json().getString("description"));
 
     forum.post(user, id, "Soup", "Hot soup");
-    assertProblem(api.send(HttpMethod.DELETE, "/api/boards/" + id, forum.adminToken, (JsonObject) null), 409,
+    assertProblem(api.send(HttpMethod.DELETE, "/api/boards/" + id, forum.adminToken(), (JsonObject) null), 409,
         "still has posts");
     long empty = forum.board("Empty");
-    assertEquals(204, api.send(HttpMethod.DELETE, "/api/boards/" + empty, forum.adminToken, (JsonObject) null).status());
+    assertEquals(204, api.send(HttpMethod.DELETE, "/api/boards/" + empty, forum.adminToken(), (JsonObject) null).status());
     assertProblem(api.get("/api/boards/" + empty), 404, "does not exist");
     assertProblem(api.get("/api/boards/0"), 400, "parameter id");
   }
@@ -118,7 +119,7 @@ class ForumTest {
     assertEquals("Edited", edited.json().getString("title"));
     assertEquals("Hello **world**", edited.json().getString("content"));
     assertNotNull(edited.json().getString("editedAt"));
-    Api.Response byAdmin = api.send(HttpMethod.PATCH, "/api/posts/" + id, forum.adminToken,
+    Api.Response byAdmin = api.send(HttpMethod.PATCH, "/api/posts/" + id, forum.adminToken(),
         new JsonObject().put("content", "moderated"));
     assertEquals("moderated", byAdmin.json().getString("content"));
 
@@ -249,12 +250,8 @@ class ForumTest {
       assertEquals(1, TestDb.count("SELECT COUNT(*) FROM outbox WHERE address = ? AND payload LIKE ?",
           "event.post." + type, "%\"id\":" + id + ",%"), "one post." + type + " event");
     }
-    long pending = -1;
-    for (int i = 0; i < 50 && pending != 0; i++) {
-      pending = TestDb.count("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL AND payload LIKE ?",
-          "%\"id\":" + id + ",%");
-      Thread.sleep(100);
-    }
-    assertEquals(0, pending, "the relay marked every event published");
+    eventually("the relay marked every event published", () -> TestDb.count(
+        "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL AND payload LIKE ?", "%\"id\":" + id + ",%"),
+        pending -> pending == 0);
   }
 }

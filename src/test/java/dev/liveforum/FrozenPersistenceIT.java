@@ -17,13 +17,15 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The database's only role on a node of its own, a separate JVM, frozen with SIGSTOP while a comment is
@@ -54,15 +56,9 @@ class FrozenPersistenceIT {
 
   /** A answers ready once the persistence process has migrated the schema and its role is reachable. */
   private void awaitDatabaseThroughA() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
-    while (System.nanoTime() < deadline && persistence.isAlive()) {
-      if (api.get("/health/ready").status() == 200) {
-        return;
-      }
-      sleep(250);
-    }
-    throw new AssertionError("the persistence process was not reachable through A within " + READY_SECONDS + " s\n"
-        + persistence.output());
+    eventually("the persistence process is reachable through A", Duration.ofSeconds(READY_SECONDS),
+        () -> !persistence.isAlive() || api.get("/health/ready").status() == 200, persistence::output);
+    assertTrue(persistence.isAlive(), "the persistence process died\n" + persistence.output());
   }
 
   @AfterAll
@@ -115,13 +111,5 @@ class FrozenPersistenceIT {
     Api.Response again = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", alice, keyed, comment.toBuffer());
     assertEquals(repeat.json(), again.json());
     assertEquals(1, api.get("/api/posts/" + post + "/comments").json().getJsonArray("items").size());
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

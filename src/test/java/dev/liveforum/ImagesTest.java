@@ -1,24 +1,27 @@
 package dev.liveforum;
 
-import dev.liveforum.persistence.Admins;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
-import dev.liveforum.support.TestServices;
 import dev.liveforum.event.Events;
 import dev.liveforum.event.ImageEvents;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.JavascriptExecutor;
 
 import javax.imageio.IIOImage;
@@ -39,51 +42,41 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
-import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VertxExtension.class)
 @DisplayName("Images on posts over REST")
 class ImagesTest {
-  private static final String PASSWORD = "correct horse battery";
-  private static final AtomicInteger SEQ = new AtomicInteger();
   private static final String BOUNDARY = "----LiveForumTestBoundary7MA4YWxkTrZu0gW";
   private static final int MIB = 1024 * 1024;
 
   private TestNode node;
   private Api api;
+  private Forum forum;
   private String author;
   private String stranger;
   private String admin;
   private long boardId;
 
   @BeforeAll
-  void start() throws Exception {
+  void start() {
     // A member of the run's cluster: acrossTheCluster starts more members on the same database, and a
     // standalone node beside them would be another cluster taking their events (start-up refuses that).
     node = TestNode.clustered("http", "persistence", "cache", "bridge", "notification", "stats");
     api = new Api(node.port);
-    author = token(api.newUser(unique("painter"), PASSWORD));
-    stranger = token(api.newUser(unique("stranger"), PASSWORD));
-    String adminName = unique("curator");
-    api.newUser(adminName, PASSWORD);
-    Admins.makeAdmin(TestServices.config().db(), adminName);
-    admin = token(api.login(adminName.toLowerCase() + "@example.com", PASSWORD));
-    Api.Response board = api.send(HttpMethod.POST, "/api/boards", admin,
-        new JsonObject().put("name", unique("Gallery")));
-    assertEquals(201, board.status(), board.toString());
-    boardId = board.json().getLong("id");
+    forum = new Forum(api);
+    author = forum.user("painter");
+    stranger = forum.user("stranger");
+    admin = forum.adminToken();
+    boardId = forum.board();
   }
 
   @AfterAll
@@ -129,17 +122,6 @@ class ImagesTest {
 
   // --- helpers ---
 
-
-  private static String token(JsonObject login) {
-    return login.getString("accessToken");
-  }
-
-  private long newPost(String token) {
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts", token, new JsonObject()
-        .put("boardId", boardId).put("title", "Pictures " + SEQ.incrementAndGet()).put("content", "look"));
-    assertEquals(201, r.status(), r.toString());
-    return r.json().getLong("id");
-  }
 
   /** A form with one part per entry: {name, fileName (or null), contentType (or null), bytes}. */
   private static Buffer form(List<Object[]> parts) {
@@ -242,7 +224,7 @@ class ImagesTest {
 
   /** Uploads {@code bytes}, expects 201, and returns the bytes served for it (checking the serving headers). */
   private byte[] uploadAndFetch(String fileName, String type, byte[] bytes) {
-    Api.Response r = upload(newPost(author), author, form(fileName, type, bytes));
+    Api.Response r = upload(forum.post(author), author, form(fileName, type, bytes));
     assertEquals(201, r.status(), r.toString());
     Api.Response served = api.get(r.json().getString("url"));
     assertEquals(200, served.status(), served.toString());
@@ -257,7 +239,7 @@ class ImagesTest {
   @Test
   @DisplayName("a PNG, a JPEG and a GIF upload, and each is served re-encoded, with its type and the same picture")
   void uploadAndServeEachFormat() throws Exception {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     Map<String, byte[]> files = Map.of("image/png", png(), "image/jpeg", jpeg(), "image/gif", gif());
     for (var file : files.entrySet()) {
       // The declared type is deliberately generic: the server goes by the bytes.
@@ -291,32 +273,30 @@ class ImagesTest {
 
   @Test
   @DisplayName("an upload is announced after commit as event.image.created, with the image's metadata")
-  void createdEvent() throws Exception {
-    long postId = newPost(author);
-    CompletableFuture<JsonObject> heard = new CompletableFuture<>();
+  void createdEvent(VertxTestContext test) {
+    long postId = forum.post(author);
+    Promise<JsonObject> heard = Promise.promise();
     var consumer = node.node.vertx().eventBus().<JsonObject>consumer(Events.address(ImageEvents.Created.TYPE), m -> {
       if (m.body().getJsonObject("data").getLong("postId") == postId) {
-        heard.complete(m.body());
+        heard.tryComplete(m.body());
       }
     });
     consumer.completion().await();
-    try {
-      JsonObject image = upload(postId, author, form("x.png", "image/png", png())).json();
-      JsonObject event = heard.get(30, TimeUnit.SECONDS);
+    JsonObject image = upload(postId, author, form("x.png", "image/png", png())).json();
+    heard.future().onComplete(test.succeeding(event -> test.verify(() -> {
       assertEquals("image.created", event.getString("type"));
       assertNotNull(event.getString("eventId"));
       assertEquals(image.getLong("id"), event.getJsonObject("data").getLong("id"));
       assertEquals(image.getString("url"), event.getJsonObject("data").getString("url"));
       assertFalse(event.getJsonObject("data").containsKey("bytes"), "events are small: no bytes");
-    } finally {
-      consumer.unregister().await();
-    }
+      consumer.unregister().onComplete(test.succeedingThenComplete());
+    })));
   }
 
   @Test
   @DisplayName("a browser's upload (image/png part with a file name) works, and the post lists its images")
   void browserUploadListedOnPost() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     Api.Response first = upload(postId, author, form("cat.png", "image/png", png()));
     assertEquals(201, first.status(), first.toString());
     Api.Response second = upload(postId, author, form("dog.gif", "image/gif", gif()));
@@ -332,7 +312,7 @@ class ImagesTest {
   @Test
   @DisplayName("If-None-Match with the ETag gets 304 and no body; another tag gets the image")
   void conditionalGet() throws Exception {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     JsonObject image = upload(postId, author, form("a.jpg", "image/jpeg", jpeg())).json();
     String url = image.getString("url");
     String etag = "\"" + image.getString("sha256") + "\"";
@@ -357,7 +337,7 @@ class ImagesTest {
   @Test
   @DisplayName("a text file named .png and declared image/png is refused (415) and leaves no row")
   void fakeImage() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     byte[] text = "just some text pretending to be a picture\n".getBytes(StandardCharsets.UTF_8);
     assertProblem(upload(postId, author, form("photo.png", "image/png", text)), 415, "not a PNG, JPEG or GIF");
     // Almost a header is not a header.
@@ -371,7 +351,7 @@ class ImagesTest {
   @Test
   @DisplayName("an image over 5 MiB is refused with 413 and leaves no row, whether or not the request fits")
   void tooLarge() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     // Fits the request limit (5 MiB + 64 KiB) but not the image limit: the persistence role refuses it.
     byte[] justOver = Arrays.copyOf(png(), 5 * MIB + 1);
     assertProblem(upload(postId, author, form("big.png", "image/png", justOver)), 413, "at most 5 MiB");
@@ -388,7 +368,7 @@ class ImagesTest {
   @Test
   @DisplayName("a post takes 10 images; the 11th is refused with 409")
   void tenPerPost() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     for (int i = 0; i < 10; i++) {
       assertEquals(201, upload(postId, author, form("p" + i + ".png", "image/png", png())).status());
     }
@@ -399,7 +379,7 @@ class ImagesTest {
   @Test
   @DisplayName("concurrent uploads to one post never make more than 10 images")
   void concurrentUploadsStopAtTen() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     Buffer form = form("p.png", "image/png", png());
     List<Future<Api.Response>> all = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
@@ -416,7 +396,7 @@ class ImagesTest {
   @Test
   @DisplayName("only the post's author or an admin adds images: a stranger gets 403, a guest 401")
   void authorization() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     assertProblem(upload(postId, stranger, form("x.png", "image/png", png())), 403, "author or an admin");
     assertEquals(401, upload(postId, null, form("x.png", "image/png", png())).status());
     assertEquals(0, imageRows(postId));
@@ -435,7 +415,7 @@ class ImagesTest {
   @Test
   @DisplayName("a form without the file, with an empty file, two files or other fields is a 400 that says so")
   void badForms() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     byte[] image = png();
     assertProblem(upload(postId, author, form(List.<Object[]>of(new Object[] {"picture", "x.png", "image/png", image}))),
         400, "picture");
@@ -456,7 +436,7 @@ class ImagesTest {
   @Test
   @DisplayName("an upload to a path with a trailing slash works; doubled slashes are a 4xx, never a 500")
   void pathSpellings() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     Api.Response trailing = api.send(HttpMethod.POST, "/api/posts/" + postId + "/images/", author, formHeaders(),
         form("x.png", "image/png", png()));
     assertEquals(201, trailing.status(), trailing.toString());
@@ -469,7 +449,7 @@ class ImagesTest {
   @Test
   @DisplayName("broken multipart bodies are 400s, never 500s")
   void brokenForms() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     Buffer good = form("x.png", "image/png", png());
     Random random = new Random(42);
     List<Buffer> broken = new ArrayList<>(List.of(
@@ -502,7 +482,7 @@ class ImagesTest {
   @Test
   @DisplayName("deleting a post deletes its images: they answer 404 and no rows remain")
   void deletedWithPost() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     String url = upload(postId, author, form("x.png", "image/png", png())).json().getString("url");
     upload(postId, author, form("y.gif", "image/gif", gif()));
     assertEquals(2, imageRows(postId));
@@ -517,7 +497,7 @@ class ImagesTest {
     try (TestNode backend = TestNode.clustered("persistence", "cache");
          TestNode edge = TestNode.clustered("http")) {
       Api viaEdge = new Api(edge.port);
-      long postId = newPost(author);
+      long postId = forum.post(author);
       byte[] bytes = Arrays.copyOf(jpeg(), 5 * MIB);
       Api.Response r = viaEdge.send(HttpMethod.POST, "/api/posts/" + postId + "/images", author, formHeaders(),
           form("big.jpg", "image/jpeg", bytes));
@@ -538,7 +518,7 @@ class ImagesTest {
     assertFalse(contains(served, ascii("<script")), "the trailing HTML is gone");
     assertEquals(3, ImageIO.read(new ByteArrayInputStream(served)).getWidth());
     // A PNG signature with nothing of a PNG after it is not an image.
-    long postId = newPost(author);
+    long postId = forum.post(author);
     assertProblem(upload(postId, author, form("page.png", "image/png",
         concat(Arrays.copyOf(png(), 8), ascii("<html><script>alert(1)</script></html>")))), 415, "cannot be decoded");
     assertEquals(0, imageRows(postId));
@@ -562,7 +542,7 @@ class ImagesTest {
   @Test
   @DisplayName("a small PNG declaring 100,000 × 100,000 pixels is refused (413) from its header, and the node carries on")
   void pixelBombRefused() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     byte[] bomb = pixelBomb();
     assertTrue(bomb.length < 100, "a bomb is tiny: " + bomb.length);
     assertProblem(upload(postId, author, form("bomb.png", "image/png", bomb)), 413, "100000 × 100000");
@@ -573,7 +553,7 @@ class ImagesTest {
   @Test
   @DisplayName("JPEG bytes declared image/png, or a PNG declared image/gif, are refused (415) naming both types")
   void declaredTypeMustMatch() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     assertProblem(upload(postId, author, form("x.png", "image/png", jpeg())), 415, "declared image/png but its content is a JPEG");
     assertProblem(upload(postId, author, form("x.gif", "image/gif", png())), 415, "declared image/gif");
     assertEquals(0, imageRows(postId));
@@ -596,7 +576,7 @@ class ImagesTest {
   @Test
   @DisplayName("a WebP, which the server cannot decode to check, is refused with 415")
   void webpRefused() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     assertProblem(upload(postId, author, form("x.webp", "image/webp", webp())), 415, "not a PNG, JPEG or GIF");
     assertEquals(0, imageRows(postId));
   }
@@ -604,7 +584,7 @@ class ImagesTest {
   @Test
   @DisplayName("an uploaded image shows on the post's page in Chromium")
   void shownOnThePostPage() {
-    long postId = newPost(author);
+    long postId = forum.post(author);
     assertEquals(201, upload(postId, author, form("cat.png", "image/png", png())).status());
     try (Browser b = Browser.desktop()) {
       b.open("http://127.0.0.1:" + node.port + "/posts/" + postId);

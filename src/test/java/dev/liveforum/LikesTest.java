@@ -1,10 +1,9 @@
 package dev.liveforum;
 
-import dev.liveforum.persistence.Admins;
 import dev.liveforum.support.Api;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
-import dev.liveforum.support.TestServices;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -16,9 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,38 +24,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Likes on posts and comments over REST")
 class LikesTest {
-  private static final String PASSWORD = "correct horse battery";
   private static final int CROWD = 50;
 
   private TestNode node;
   private Api api;
+  private Forum forum;
   private String admin;
   private long boardId;
-  private String alice;
-  private long aliceId;
-  private String bob;
-  private long bobId;
+  private Forum.Member alice;
+  private Forum.Member bob;
   private final List<String> crowd = new ArrayList<>();
 
   @BeforeAll
-  void start() throws Exception {
+  void start() {
     node = TestNode.start();
     api = new Api(node.port);
-    String adminName = unique("ladmin");
-    api.newUser(adminName, PASSWORD);
-    Admins.makeAdmin(TestServices.config().db(), adminName);
-    admin = api.login(adminName.toLowerCase() + "@example.com", PASSWORD).getString("accessToken");
-    Api.Response board = api.send(HttpMethod.POST, "/api/boards", admin, new JsonObject().put("name", unique("likes")));
-    assertEquals(201, board.status(), board.toString());
-    boardId = board.json().getLong("id");
-    JsonObject a = api.newUser(unique("lalice"), PASSWORD);
-    alice = a.getString("accessToken");
-    aliceId = a.getJsonObject("user").getLong("id");
-    JsonObject b = api.newUser(unique("lbob"), PASSWORD);
-    bob = b.getString("accessToken");
-    bobId = b.getJsonObject("user").getLong("id");
+    forum = new Forum(api);
+    admin = forum.adminToken();
+    boardId = forum.board();
+    alice = forum.member("lalice");
+    bob = forum.member("lbob");
     for (int i = 0; i < CROWD; i++) {
-      crowd.add(api.newUser(unique("fan"), PASSWORD).getString("accessToken"));
+      crowd.add(forum.user("fan"));
     }
   }
 
@@ -68,18 +55,8 @@ class LikesTest {
   }
 
 
-  private long newPost(String token) {
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts", token, new JsonObject().put("boardId", boardId)
-        .put("title", "Likeable").put("content", "Like me"));
-    assertEquals(201, r.status(), r.toString());
-    return r.json().getLong("id");
-  }
-
   private long newComment(String token, long postId) {
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + postId + "/comments", token,
-        new JsonObject().put("content", "a comment"));
-    assertEquals(201, r.status(), r.toString());
-    return r.json().getLong("id");
+    return forum.commentId(token, postId, null, "a comment");
   }
 
   private Api.Response like(String token, String path) {
@@ -117,40 +94,40 @@ class LikesTest {
   @Test
   @DisplayName("liking a post is idempotent; the post shows the count, likedByMe and a higher hot rank; unliking too")
   void likePost() {
-    long post = newPost(alice);
+    long post = forum.post(alice.token());
     String path = "/api/posts/" + post;
     double hotBefore = api.get(path).json().getDouble("hotScore");
 
-    assertState(like(bob, path), true, 1);
-    assertState(like(bob, path), true, 1);
+    assertState(like(bob.token(), path), true, 1);
+    assertState(like(bob.token(), path), true, 1);
     assertEquals(1, rows("post", post));
     assertEquals(1, events("post", post), "an unchanged like records no event");
     assertEquals(1, TestDb.count("SELECT COUNT(*) FROM outbox WHERE address = 'event.like.changed' AND payload LIKE ?",
-        "%\"targetId\":" + post + ",\"postId\":" + post + ",\"userId\":" + bobId + ",\"liked\":true,\"likeCount\":1,"
-            + "\"targetAuthorId\":" + aliceId + "%"));
+        "%\"targetId\":" + post + ",\"postId\":" + post + ",\"userId\":" + bob.id() + ",\"liked\":true,\"likeCount\":1,"
+            + "\"targetAuthorId\":" + alice.id() + "%"));
 
-    JsonObject seenByBob = api.get(path, bob).json();
+    JsonObject seenByBob = api.get(path, bob.token()).json();
     assertEquals(1, seenByBob.getLong("likeCount"));
     assertTrue(seenByBob.getBoolean("likedByMe"));
-    assertFalse(api.get(path, alice).json().getBoolean("likedByMe"));
+    assertFalse(api.get(path, alice.token()).json().getBoolean("likedByMe"));
     assertFalse(api.get(path).json().getBoolean("likedByMe"));
     assertTrue(seenByBob.getDouble("hotScore") > hotBefore, "a like raises the hot rank");
 
-    assertState(like(alice, path), true, 2);
+    assertState(like(alice.token(), path), true, 2);
     assertState(like(admin, path), true, 3);
     assertEquals(3, api.get(path).json().getLong("likeCount"));
 
-    assertState(unlike(bob, path), false, 2);
-    assertState(unlike(bob, path), false, 2);
+    assertState(unlike(bob.token(), path), false, 2);
+    assertState(unlike(bob.token(), path), false, 2);
     assertEquals(2, rows("post", post));
     assertEquals(2, api.get(path).json().getLong("likeCount"));
-    assertFalse(api.get(path, bob).json().getBoolean("likedByMe"));
+    assertFalse(api.get(path, bob.token()).json().getBoolean("likedByMe"));
     assertEquals(4, events("post", post), "three likes and one unlike changed something");
     assertEquals(1, TestDb.count("SELECT COUNT(*) FROM outbox WHERE address = 'event.like.changed' AND payload LIKE ?",
-        "%\"targetId\":" + post + ",%\"userId\":" + bobId + ",\"liked\":false,\"likeCount\":2,%"));
+        "%\"targetId\":" + post + ",%\"userId\":" + bob.id() + ",\"liked\":false,\"likeCount\":2,%"));
 
     // the list shows it as well
-    JsonObject listed = api.get("/api/posts?boardId=" + boardId + "&limit=50", alice).json().getJsonArray("items")
+    JsonObject listed = api.get("/api/posts?boardId=" + boardId + "&limit=50", alice.token()).json().getJsonArray("items")
         .stream().map(JsonObject.class::cast).filter(p -> p.getLong("id") == post).findFirst().orElseThrow();
     assertEquals(2, listed.getLong("likeCount"));
     assertTrue(listed.getBoolean("likedByMe"));
@@ -159,66 +136,66 @@ class LikesTest {
   @Test
   @DisplayName("liking a comment is idempotent; the thread shows the count and likedByMe")
   void likeComment() {
-    long post = newPost(alice);
-    long c = newComment(alice, post);
+    long post = forum.post(alice.token());
+    long c = newComment(alice.token(), post);
     String path = "/api/comments/" + c;
 
-    assertState(like(bob, path), true, 1);
-    assertState(like(bob, path), true, 1);
+    assertState(like(bob.token(), path), true, 1);
+    assertState(like(bob.token(), path), true, 1);
     assertState(like(admin, path), true, 2);
     assertEquals(2, rows("comment", c));
-    JsonObject seen = comment(post, c, bob);
+    JsonObject seen = comment(post, c, bob.token());
     assertEquals(2, seen.getLong("likeCount"));
     assertTrue(seen.getBoolean("likedByMe"));
-    assertFalse(comment(post, c, alice).getBoolean("likedByMe"));
+    assertFalse(comment(post, c, alice.token()).getBoolean("likedByMe"));
     assertFalse(comment(post, c, null).getBoolean("likedByMe"));
     assertEquals(0, api.get("/api/posts/" + post).json().getLong("likeCount"), "a comment's like is not the post's");
     assertEquals(1, TestDb.count("SELECT COUNT(*) FROM outbox WHERE address = 'event.like.changed' AND payload LIKE ?",
-        "%\"targetType\":\"comment\",\"targetId\":" + c + ",\"postId\":" + post + ",\"userId\":" + bobId
-            + ",\"liked\":true,\"likeCount\":1,\"targetAuthorId\":" + aliceId + "%"));
+        "%\"targetType\":\"comment\",\"targetId\":" + c + ",\"postId\":" + post + ",\"userId\":" + bob.id()
+            + ",\"liked\":true,\"likeCount\":1,\"targetAuthorId\":" + alice.id() + "%"));
 
-    assertState(unlike(bob, path), false, 1);
-    assertState(unlike(bob, path), false, 1);
+    assertState(unlike(bob.token(), path), false, 1);
+    assertState(unlike(bob.token(), path), false, 1);
     assertEquals(1, comment(post, c, null).getLong("likeCount"));
-    assertFalse(comment(post, c, bob).getBoolean("likedByMe"));
+    assertFalse(comment(post, c, bob.token()).getBoolean("likedByMe"));
     assertEquals(3, events("comment", c));
   }
 
   @Test
   @DisplayName("a missing post or comment, or a deleted comment, is a 404 and leaves no row")
   void missingTargets() {
-    assertProblem(like(bob, "/api/posts/999999999"), 404, "post 999999999");
-    assertProblem(unlike(bob, "/api/posts/999999999"), 404, "post 999999999");
-    assertProblem(like(bob, "/api/comments/999999999"), 404, "comment 999999999");
-    assertProblem(unlike(bob, "/api/comments/999999999"), 404, "comment 999999999");
+    assertProblem(like(bob.token(), "/api/posts/999999999"), 404, "post 999999999");
+    assertProblem(unlike(bob.token(), "/api/posts/999999999"), 404, "post 999999999");
+    assertProblem(like(bob.token(), "/api/comments/999999999"), 404, "comment 999999999");
+    assertProblem(unlike(bob.token(), "/api/comments/999999999"), 404, "comment 999999999");
     assertEquals(0, rows("post", 999999999));
     assertEquals(0, rows("comment", 999999999));
 
-    long post = newPost(alice);
-    long c = newComment(alice, post);
-    assertEquals(204, api.send(HttpMethod.DELETE, "/api/comments/" + c, alice, null).status());
-    assertProblem(like(bob, "/api/comments/" + c), 404, "deleted");
-    assertProblem(unlike(bob, "/api/comments/" + c), 404, "deleted");
+    long post = forum.post(alice.token());
+    long c = newComment(alice.token(), post);
+    assertEquals(204, api.send(HttpMethod.DELETE, "/api/comments/" + c, alice.token(), null).status());
+    assertProblem(like(bob.token(), "/api/comments/" + c), 404, "deleted");
+    assertProblem(unlike(bob.token(), "/api/comments/" + c), 404, "deleted");
     assertEquals(0, rows("comment", c));
     assertEquals(0, events("comment", c));
 
     // a deleted post takes its likes and its comments' likes with it
-    long c2 = newComment(alice, post);
-    assertState(like(bob, "/api/posts/" + post), true, 1);
-    assertState(like(bob, "/api/comments/" + c2), true, 1);
-    assertEquals(204, api.send(HttpMethod.DELETE, "/api/posts/" + post, alice, null).status());
+    long c2 = newComment(alice.token(), post);
+    assertState(like(bob.token(), "/api/posts/" + post), true, 1);
+    assertState(like(bob.token(), "/api/comments/" + c2), true, 1);
+    assertEquals(204, api.send(HttpMethod.DELETE, "/api/posts/" + post, alice.token(), null).status());
     assertEquals(0, rows("post", post));
     assertEquals(0, rows("comment", c2));
-    assertProblem(like(bob, "/api/posts/" + post), 404, "post " + post);
-    assertProblem(like(bob, "/api/comments/" + c2), 404, "comment " + c2);
+    assertProblem(like(bob.token(), "/api/posts/" + post), 404, "post " + post);
+    assertProblem(like(bob.token(), "/api/comments/" + c2), 404, "comment " + c2);
     assertEquals(0, rows("post", post));
   }
 
   @Test
   @DisplayName("likes need a valid token: a guest gets 401 and nothing changes; bad ids are a 400")
   void guestsAndBadIds() {
-    long post = newPost(alice);
-    long c = newComment(alice, post);
+    long post = forum.post(alice.token());
+    long c = newComment(alice.token(), post);
     for (String path : List.of("/api/posts/" + post, "/api/comments/" + c)) {
       assertEquals(401, like(null, path).status());
       assertEquals(401, unlike(null, path).status());
@@ -226,16 +203,16 @@ class LikesTest {
     }
     assertEquals(0, rows("post", post));
     assertEquals(0, rows("comment", c));
-    assertProblem(like(bob, "/api/posts/abc"), 400, "id");
-    assertProblem(like(bob, "/api/comments/-1"), 400, "id");
-    assertProblem(unlike(bob, "/api/comments/1.5"), 400, "id");
-    assertEquals(405, api.send(HttpMethod.POST, "/api/posts/" + post + "/like", bob, null).status());
+    assertProblem(like(bob.token(), "/api/posts/abc"), 400, "id");
+    assertProblem(like(bob.token(), "/api/comments/-1"), 400, "id");
+    assertProblem(unlike(bob.token(), "/api/comments/1.5"), 400, "id");
+    assertEquals(405, api.send(HttpMethod.POST, "/api/posts/" + post + "/like", bob.token(), null).status());
   }
 
   @Test
   @DisplayName("50 users liking one post at once: exactly 50, 50 rows, 50 events, no 5xx; then all unlike at once")
   void crowdLikesPost() {
-    long post = newPost(alice);
+    long post = forum.post(alice.token());
     String path = "/api/posts/" + post + "/like";
     List<Api.Response> liked = all(HttpMethod.PUT, path, crowd);
     List<Long> counts = new ArrayList<>();
@@ -260,9 +237,9 @@ class LikesTest {
   @Test
   @DisplayName("one user liking twice at once counts once; liking and unliking at once ends consistent")
   void sameUserAtOnce() {
-    long post = newPost(alice);
+    long post = forum.post(alice.token());
     String path = "/api/posts/" + post + "/like";
-    for (Api.Response r : all(HttpMethod.PUT, path, List.of(bob, bob, bob, bob))) {
+    for (Api.Response r : all(HttpMethod.PUT, path, List.of(bob.token(), bob.token(), bob.token(), bob.token()))) {
       assertEquals(200, r.status(), r.toString());
       assertEquals(new JsonObject().put("liked", true).put("likeCount", 1), r.json());
     }
@@ -270,9 +247,9 @@ class LikesTest {
     assertEquals(1, rows("post", post));
     assertEquals(1, events("post", post));
 
-    long c = newComment(alice, post);
+    long c = newComment(alice.token(), post);
     String cpath = "/api/comments/" + c + "/like";
-    for (Api.Response r : all(HttpMethod.PUT, cpath, List.of(bob, bob))) {
+    for (Api.Response r : all(HttpMethod.PUT, cpath, List.of(bob.token(), bob.token()))) {
       assertEquals(200, r.status(), r.toString());
     }
     assertEquals(1, rows("comment", c));
@@ -281,7 +258,7 @@ class LikesTest {
     // likes and unlikes of one user interleaved: the count always equals the rows
     List<Future<Api.Response>> sent = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      sent.add(api.sendAsync(i % 2 == 0 ? HttpMethod.DELETE : HttpMethod.PUT, path, bob, null, null));
+      sent.add(api.sendAsync(i % 2 == 0 ? HttpMethod.DELETE : HttpMethod.PUT, path, bob.token(), null, null));
     }
     Future.join(sent).await();
     sent.forEach(f -> assertEquals(200, f.result().status(), f.result().toString()));
@@ -291,8 +268,8 @@ class LikesTest {
   @Test
   @DisplayName("the crowd liking one comment at once: exactly 50")
   void crowdLikesComment() {
-    long post = newPost(alice);
-    long c = newComment(bob, post);
+    long post = forum.post(alice.token());
+    long c = newComment(bob.token(), post);
     for (Api.Response r : all(HttpMethod.PUT, "/api/comments/" + c + "/like", crowd)) {
       assertEquals(200, r.status(), r.toString());
     }
@@ -304,17 +281,17 @@ class LikesTest {
   @DisplayName("likes racing the deletion of their post: each is a 200 or a 404, never a 5xx, and no like outlives the post")
   void likesRaceDelete() {
     for (int round = 0; round < 3; round++) {
-      long post = newPost(alice);
+      long post = forum.post(alice.token());
       List<Long> comments = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
-        comments.add(newComment(bob, post));
+        comments.add(newComment(bob.token(), post));
       }
       List<Future<Api.Response>> sent = new ArrayList<>();
       for (int i = 0; i < CROWD; i++) {
         String target = i % 5 == 0 ? "/api/posts/" + post : "/api/comments/" + comments.get(i % 5);
         sent.add(api.sendAsync(HttpMethod.PUT, target + "/like", crowd.get(i), null, null));
         if (i == CROWD / 2) {
-          sent.add(api.sendAsync(HttpMethod.DELETE, "/api/posts/" + post, alice, null, null));
+          sent.add(api.sendAsync(HttpMethod.DELETE, "/api/posts/" + post, alice.token(), null, null));
         }
       }
       Future.join(sent).await();

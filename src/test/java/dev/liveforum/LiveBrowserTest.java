@@ -5,7 +5,6 @@ import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.Forum;
-import dev.liveforum.support.Posts;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import dev.liveforum.support.Ui;
@@ -50,8 +49,8 @@ class LiveBrowserTest {
     board = forum.board("live pages");
     alice = unique("alice");
     bob = unique("bob");
-    aliceToken = api.newUser(alice, Forum.PASSWORD).getString("accessToken");
-    bobToken = api.newUser(bob, Forum.PASSWORD).getString("accessToken");
+    aliceToken = forum.register(alice).token();
+    bobToken = forum.register(bob).token();
   }
 
   @AfterAll
@@ -72,7 +71,7 @@ class LiveBrowserTest {
   @DisplayName("bob's reply appears under its parent in alice's open page; his typing, likes, edit and deletion follow")
   void replyLikesEditsAndDeletionsArriveLive() {
     long post = forum.post(aliceToken, board, "Watched live", "Say something").getLong("id");
-    long root = Posts.comment(api, aliceToken, post, null, "Alice's first comment");
+    long root = forum.commentId(aliceToken, post, null, "Alice's first comment");
     try (Browser alicePage = Browser.desktop(); Browser bobPage = Browser.desktop()) {
       Ui.signIn(alicePage, siteB(), alice);
       alicePage.open(siteB() + "/posts/" + post);
@@ -135,7 +134,7 @@ class LiveBrowserTest {
   void badgeFollowsAcrossTabs() {
     // A reader of her own: the other tests' notifications for alice arrive whenever their jobs run.
     String carol = unique("carol");
-    JsonObject carolAccount = api.newUser(carol, Forum.PASSWORD);
+    Forum.Member carolAccount = forum.register(carol);
     long post = forum.post(bobToken, board, "Mentions", "Nothing yet").getLong("id");
     try (Browser browser = Browser.desktop()) {
       Ui.signIn(browser, siteB(), carol);
@@ -145,13 +144,13 @@ class LiveBrowserTest {
       By badge = By.cssSelector("[data-badge]");
       assertEquals(0, unread(browser));
 
-      Posts.comment(api, bobToken, post, null, "What do you think, @" + carol + "?");
+      forum.commentId(bobToken, post, null, "What do you think, @" + carol + "?");
       try {
         browser.waitUntil(d -> unread(browser) == 1, Ui.LIVE, "the badge to count the mention");
       } catch (AssertionError e) {
         // Which step lost it: the notification itself, its numbered event, or the delivery to the page.
-        String token = carolAccount.getString("accessToken");
-        long id = carolAccount.getJsonObject("user").getLong("id");
+        String token = carolAccount.token();
+        long id = carolAccount.id();
         throw new AssertionError(e.getMessage() + "\nnotifications: " + api.get("/api/notifications", token)
             + "\ncatch-up: " + api.get("/api/realtime/user." + id + "?after=0", token), e);
       }
@@ -178,7 +177,7 @@ class LiveBrowserTest {
   @DisplayName("alice deletes her comment and then her post with the page's buttons; a reader on another node sees both")
   void deletionsThroughThePage() {
     long post = forum.post(aliceToken, board, "Soon gone", "Read it while you can").getLong("id");
-    long mine = Posts.comment(api, aliceToken, post, null, "A comment I will take back");
+    long mine = forum.commentId(aliceToken, post, null, "A comment I will take back");
     try (Browser alicePage = Browser.desktop(); Browser reader = Browser.desktop()) {
       reader.open(siteA() + "/posts/" + post);
       Ui.waitLive(reader);

@@ -29,11 +29,9 @@ import org.junit.jupiter.api.TestInstance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
-import static dev.liveforum.support.Forum.unique;
+import static dev.liveforum.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -82,9 +80,9 @@ class NotificationJobsTest {
   @Test
   @DisplayName("a job a dead node had taken is completed by another after the claim timeout, exactly once, and a replay adds nothing")
   void deadNodesJobIsTakenOver() {
-    JsonObject alice = api.newUser(unique("alice"), Forum.PASSWORD);
+    Forum.Member alice = forum.member("alice");
     String bob = forum.user("bob");
-    long post = forum.post(alice.getString("accessToken"), board, "Taken over", "body").getLong("id");
+    long post = forum.post(alice.token(), board, "Taken over", "body").getLong("id");
     Api.Response made = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob,
         new JsonObject().put("content", "while no notification node runs"));
     assertEquals(201, made.status());
@@ -101,15 +99,15 @@ class NotificationJobsTest {
         + " WHERE event_id = ?", event.getString("eventId"));
 
     try (TestNode notifier = TestNode.clustered(config, "notification")) {
-      await("another node completes the job", () ->
+      eventually("another node completes the job", () ->
           TestDb.count("SELECT COUNT(*) FROM notifications WHERE comment_id = ?", comment) == 1);
-      await("the job is acknowledged", () -> pending() == 0);
+      eventually("the job is acknowledged", () -> pending() == 0);
       // A replay of the same job (a node that committed but died before acknowledging) changes nothing.
       redis.xadd(List.of(jobs, "*", "eventId", event.getString("eventId"), "type", "comment.created",
           "data", event.getJsonObject("data").encode())).await();
-      await("the replay is acknowledged", () -> pending() == 0 && lag() == 0);
+      eventually("the replay is acknowledged", () -> pending() == 0 && lag() == 0);
       assertEquals(1, TestDb.count("SELECT COUNT(*) FROM notifications WHERE comment_id = ?", comment));
-      JsonArray items = api.get("/api/notifications", alice.getString("accessToken")).json().getJsonArray("items");
+      JsonArray items = api.get("/api/notifications", alice.token()).json().getJsonArray("items");
       assertEquals(1, items.size());
       assertEquals(comment, items.getJsonObject(0).getLong("commentId"));
     }
@@ -118,9 +116,9 @@ class NotificationJobsTest {
   @Test
   @DisplayName("a node stopped in the middle of a job: another node completes it, and there is exactly one notification")
   void nodeStoppedMidJob() throws Exception {
-    JsonObject alice = api.newUser(unique("alice"), Forum.PASSWORD);
+    Forum.Member alice = forum.member("alice");
     String bob = forum.user("bob");
-    long post = forum.post(alice.getString("accessToken"), board, "Stopped mid-job", "body").getLong("id");
+    long post = forum.post(alice.token(), board, "Stopped mid-job", "body").getLong("id");
     long comment;
     try (java.sql.Connection db = TestDb.connection(); java.sql.Statement lock = db.createStatement()) {
       // Holds the table every job's transaction writes first, so the job is caught in the middle.
@@ -131,18 +129,18 @@ class NotificationJobsTest {
             new JsonObject().put("content", "caught mid-job"));
         assertEquals(201, made.status());
         comment = made.json().getLong("id");
-        await("the first node has taken the job", () -> pending() == 1);
+        eventually("the first node has taken the job", () -> pending() == 1);
       } finally {
         first.close();
       }
       lock.execute("UNLOCK TABLES");
     }
     try (TestNode second = TestNode.clustered(config, "notification")) {
-      await("the second node completes the job", () -> pending() == 0
+      eventually("the second node completes the job", () -> pending() == 0
           && TestDb.count("SELECT COUNT(*) FROM notifications WHERE comment_id = ?", comment) == 1);
       Thread.sleep(500);
       assertEquals(1, TestDb.count("SELECT COUNT(*) FROM notifications WHERE comment_id = ?", comment));
-      JsonArray items = api.get("/api/notifications", alice.getString("accessToken")).json().getJsonArray("items");
+      JsonArray items = api.get("/api/notifications", alice.token()).json().getJsonArray("items");
       assertEquals(1, items.size());
       assertEquals(comment, items.getJsonObject(0).getLong("commentId"));
     }
@@ -151,9 +149,9 @@ class NotificationJobsTest {
   @Test
   @DisplayName("Redis lost with jobs queued and started again empty: every notification is made, exactly once")
   void redisLostWithJobsQueued() throws Exception {
-    JsonObject alice = api.newUser(unique("alice"), Forum.PASSWORD);
+    Forum.Member alice = forum.member("alice");
     String bob = forum.user("bob");
-    long post = forum.post(alice.getString("accessToken"), board, "Redis lost", "body").getLong("id");
+    long post = forum.post(alice.token(), board, "Redis lost", "body").getLong("id");
     int comments = 150;
     try (PrivateRedis ownRedis = PrivateRedis.start();
          // Its requests wait out the lock below, rather than fail, be retried and be given up; and its
@@ -168,18 +166,18 @@ class NotificationJobsTest {
         assertEquals(201, api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob,
             new JsonObject().put("content", "queued " + i)).status());
       }
-      await("every job is in Redis", () -> own.xlen(jobs).await().toLong() == comments);
+      eventually("every job is in Redis", () -> own.xlen(jobs).await().toLong() == comments);
       ownRedis.kill();
       ownRedis.startAgain();
       lock.execute("UNLOCK TABLES");
 
-      await("every comment's event is done", () -> TestDb.count("SELECT COUNT(*) FROM outbox WHERE notified_at IS NULL"
+      eventually("every comment's event is done", () -> TestDb.count("SELECT COUNT(*) FROM outbox WHERE notified_at IS NULL"
           + " AND address = 'event.comment.created' AND JSON_VALUE(payload, '$.data.postId') = ?", post) == 0);
       assertEquals(comments, TestDb.count("SELECT COUNT(DISTINCT comment_id) FROM notifications WHERE post_id = ?", post),
           "a notification of every comment");
       assertEquals(comments, TestDb.count("SELECT COUNT(*) FROM notifications WHERE post_id = ?", post),
           "no comment told twice");
-      assertEquals(comments, api.get("/api/notifications/unread-count", alice.getString("accessToken")).json()
+      assertEquals(comments, api.get("/api/notifications/unread-count", alice.token()).json()
           .getInteger("count"));
     }
   }
@@ -191,11 +189,11 @@ class NotificationJobsTest {
     try (TestNode notifier = TestNode.clustered(config, "notification")) {
       redis.xadd(List.of(jobs, "*", "eventId", eventId, "type", "comment.created", "data", "{\"postId\":\"oops\"}"))
           .await();
-      await("the job is dead-lettered", () -> deadJob(eventId) != null);
+      eventually("the job is dead-lettered", () -> deadJob(eventId) != null);
       JsonObject buried = deadJob(eventId);
       assertEquals(3, buried.getInteger("attempts"), buried.encode());
       assertTrue(buried.getString("error").contains("lacks the fields"), buried.encode());
-      await("and no longer pending", () -> pending() == 0);
+      eventually("and no longer pending", () -> pending() == 0);
 
       Api.Response forUser = api.get("/api/admin/notification-jobs/dead", forum.user("nosy"));
       assertEquals(403, forUser.status());
@@ -204,7 +202,7 @@ class NotificationJobsTest {
   }
 
   private JsonObject deadJob(String eventId) {
-    Api.Response r = api.get("/api/admin/notification-jobs/dead?limit=50", forum.adminToken);
+    Api.Response r = api.get("/api/admin/notification-jobs/dead?limit=50", forum.adminToken());
     if (r.status() != 200) {
       return null;
     }
@@ -219,9 +217,9 @@ class NotificationJobsTest {
   @Test
   @DisplayName("jobs that arrive together are applied together, each once; one that cannot be applied fails alone")
   void jobsTogether() {
-    JsonObject alice = api.newUser(unique("alice"), Forum.PASSWORD);
+    Forum.Member alice = forum.member("alice");
     String bob = forum.user("bob");
-    long post = forum.post(alice.getString("accessToken"), board, "Many at once", "body").getLong("id");
+    long post = forum.post(alice.token(), board, "Many at once", "body").getLong("id");
     List<JsonObject> events = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       Api.Response made = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob,
@@ -252,7 +250,7 @@ class NotificationJobsTest {
         "one notification per comment, none for the job that failed");
     assertEquals(0, TestDb.count("SELECT COUNT(*) FROM notification_jobs WHERE event_id = ?",
         poison.getString("eventId")), "the failed job is not recorded as applied, so it can be tried again");
-    assertEquals(20, api.get("/api/notifications/unread-count", alice.getString("accessToken")).json()
+    assertEquals(20, api.get("/api/notifications/unread-count", alice.token()).json()
         .getInteger("count"));
 
     // The same jobs again (a replay): nothing more.
@@ -267,31 +265,31 @@ class NotificationJobsTest {
   @DisplayName("jobs applied together give what the rules give one by one: likes of one target grouped, a like"
       + " unliked and liked again told once, a reply that mentions its parent's author told as a reply")
   void rulesAcrossOneBatch() {
-    JsonObject alice = api.newUser(unique("alice"), Forum.PASSWORD);
-    JsonObject bob = api.newUser(unique("bob"), Forum.PASSWORD);
-    JsonObject carol = api.newUser(unique("carol"), Forum.PASSWORD);
-    JsonObject dave = api.newUser(unique("dave"), Forum.PASSWORD);
-    JsonObject erin = api.newUser(unique("erin"), Forum.PASSWORD);
-    long post = forum.post(token(alice), board, "Liked in one go", "body").getLong("id");
+    Forum.Member alice = forum.member("alice");
+    Forum.Member bob = forum.member("bob");
+    Forum.Member carol = forum.member("carol");
+    Forum.Member dave = forum.member("dave");
+    Forum.Member erin = forum.member("erin");
+    long post = forum.post(alice.token(), board, "Liked in one go", "body").getLong("id");
     String likePath = "/api/posts/" + post + "/like";
 
     // An open like group from an earlier job, for the batch to join.
-    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(erin), null).status());
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, erin.token(), null).status());
     assertEquals(1, apply(likeEvents(post).get(0)).await().getInteger("applied"));
 
-    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(bob), null).status());
-    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(carol), null).status());
-    assertEquals(200, api.send(HttpMethod.DELETE, likePath, token(bob), null).status());
-    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(bob), null).status());
-    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(dave), null).status());
-    assertEquals(200, api.send(HttpMethod.PUT, likePath, token(alice), null).status());
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, bob.token(), null).status());
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, carol.token(), null).status());
+    assertEquals(200, api.send(HttpMethod.DELETE, likePath, bob.token(), null).status());
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, bob.token(), null).status());
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, dave.token(), null).status());
+    assertEquals(200, api.send(HttpMethod.PUT, likePath, alice.token(), null).status());
     List<JsonObject> likes = likeEvents(post).subList(1, 7);
-    Api.Response first = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token(bob),
+    Api.Response first = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob.token(),
         new JsonObject().put("content", "a comment"));
     assertEquals(201, first.status());
     long parent = first.json().getLong("id");
-    Api.Response second = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token(carol),
-        new JsonObject().put("content", "@" + name(bob) + " and @" + name(dave) + ", see this").put("parentId", parent));
+    Api.Response second = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", carol.token(),
+        new JsonObject().put("content", "@" + bob.name() + " and @" + dave.name() + ", see this").put("parentId", parent));
     assertEquals(201, second.status());
     long reply = second.json().getLong("id");
 
@@ -329,7 +327,7 @@ class NotificationJobsTest {
     assertEquals(1, unread(bob));
     assertEquals(3, TestDb.count("SELECT MAX(CAST(JSON_VALUE(payload, '$.data.unread') AS UNSIGNED)) FROM outbox"
         + " WHERE address = 'event.notification.created' AND JSON_VALUE(payload, '$.data.userId') = ?",
-        alice.getJsonObject("user").getLong("id")), "alice's latest notification.created carries her unread count");
+        alice.id()), "alice's latest notification.created carries her unread count");
 
     // The same jobs again (a replay): nothing more.
     List<Future<JsonObject>> again = new ArrayList<>();
@@ -342,22 +340,14 @@ class NotificationJobsTest {
     assertEquals(3, unread(alice));
   }
 
-  private static String token(JsonObject login) {
-    return login.getString("accessToken");
-  }
-
-  private static String name(JsonObject login) {
-    return login.getJsonObject("user").getString("username");
-  }
-
-  private JsonArray notificationsOf(JsonObject login) {
-    Api.Response r = api.get("/api/notifications", token(login));
+  private JsonArray notificationsOf(Forum.Member member) {
+    Api.Response r = api.get("/api/notifications", member.token());
     assertEquals(200, r.status(), r.toString());
     return r.json().getJsonArray("items");
   }
 
-  private long unread(JsonObject login) {
-    return api.get("/api/notifications/unread-count", token(login)).json().getLong("count");
+  private long unread(Forum.Member member) {
+    return api.get("/api/notifications/unread-count", member.token()).json().getLong("count");
   }
 
   /** The post's {@code like.changed} events, oldest first, as their outbox rows hold them. */
@@ -396,19 +386,5 @@ class NotificationJobsTest {
       }
     }
     return 0;
-  }
-
-  private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError(what + " within 15 s");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }

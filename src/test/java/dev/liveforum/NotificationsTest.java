@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.util.function.Predicate;
 
-import static dev.liveforum.support.Forum.unique;
+import static dev.liveforum.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -34,9 +34,6 @@ class NotificationsTest {
   private Api apiB;
   private Forum forum;
   private long board;
-
-  /** A signed-in user of these tests. */
-  private record User(String token, long id, String name) {}
 
   @BeforeAll
   void start() {
@@ -57,65 +54,42 @@ class NotificationsTest {
     a.close();
   }
 
-  private User user(String base) {
-    String name = unique(base);
-    JsonObject login = apiA.newUser(name, Forum.PASSWORD);
-    return new User(login.getString("accessToken"), login.getJsonObject("user").getLong("id"), name);
-  }
-
-  private long post(User author, String content) {
+  private long post(Forum.Member author, String content) {
     return forum.post(author.token(), board, "Post by " + author.name(), content).getLong("id");
   }
 
-  private long comment(User author, long post, Long parent, String text) {
-    JsonObject body = new JsonObject().put("content", text);
-    if (parent != null) {
-      body.put("parentId", parent);
-    }
-    Api.Response r = apiA.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author.token(), body);
-    assertEquals(201, r.status(), r.toString());
-    return r.json().getLong("id");
+  private long comment(Forum.Member author, long post, Long parent, String text) {
+    return forum.commentId(author.token(), post, parent, text);
   }
 
-  private void like(User who, String path) {
+  private void like(Forum.Member who, String path) {
     assertEquals(200, apiB.send(HttpMethod.PUT, path + "/like", who.token(), null).status());
   }
 
-  private JsonArray notifications(User user) {
+  private JsonArray notifications(Forum.Member user) {
     Api.Response r = apiA.get("/api/notifications", user.token());
     assertEquals(200, r.status(), r.toString());
     return r.json().getJsonArray("items");
   }
 
   /** Waits until the user's notifications satisfy {@code until} (jobs run after the write answered). */
-  private JsonArray awaitNotifications(User user, String what, Predicate<JsonArray> until) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    JsonArray items = notifications(user);
-    while (!until.test(items) && System.currentTimeMillis() < deadline) {
-      sleep(50);
-      items = notifications(user);
-    }
-    assertTrue(until.test(items), what + ": " + items.encodePrettily());
-    return items;
+  private JsonArray awaitNotifications(Forum.Member user, String what, Predicate<JsonArray> until) {
+    return eventually(what, () -> notifications(user), until);
   }
 
-  /** Gives jobs time to run, for checking that something did not happen. */
+  /** Waits for the jobs of every event so far, then gives them a moment more, for checking that something did not happen. */
   private void settle() {
-    long pending;
-    long deadline = System.currentTimeMillis() + 10_000;
-    do {
-      sleep(100);
-      pending = TestDb.count("SELECT COUNT(*) FROM outbox WHERE notified_at IS NULL");
-    } while (pending > 0 && System.currentTimeMillis() < deadline);
+    eventually("every event has been through the notification jobs",
+        () -> TestDb.count("SELECT COUNT(*) FROM outbox WHERE notified_at IS NULL"), pending -> pending == 0);
     sleep(500);
   }
 
   @Test
   @DisplayName("a comment tells the post's author, a reply tells the parent's author too, and nobody hears of their own action")
   void commentsAndReplies() {
-    User alice = user("alice");
-    User bob = user("bob");
-    User carol = user("carol");
+    Forum.Member alice = forum.member("alice");
+    Forum.Member bob = forum.member("bob");
+    Forum.Member carol = forum.member("carol");
     long post = post(alice, "A question");
     long bobs = comment(bob, post, null, "An answer");
     JsonObject told = awaitNotifications(alice, "alice told of bob's comment", items -> items.size() == 1)
@@ -150,9 +124,9 @@ class NotificationsTest {
   @Test
   @DisplayName("likes tell the author once per liker, however often they unlike and like again, and group within the window")
   void likes() {
-    User alice = user("alice");
-    User bob = user("bob");
-    User carol = user("carol");
+    Forum.Member alice = forum.member("alice");
+    Forum.Member bob = forum.member("bob");
+    Forum.Member carol = forum.member("carol");
     long post = post(alice, "Like me");
     like(bob, "/api/posts/" + post);
     JsonObject first = awaitNotifications(alice, "alice told of bob's like", items -> items.size() == 1).getJsonObject(0);
@@ -183,9 +157,9 @@ class NotificationsTest {
   @Test
   @DisplayName("@mentions in posts and comments tell the mentioned user once, not themselves, not twice on an edit")
   void mentions() {
-    User alice = user("alice");
-    User bob = user("bob");
-    User dave = user("dave");
+    Forum.Member alice = forum.member("alice");
+    Forum.Member bob = forum.member("bob");
+    Forum.Member dave = forum.member("dave");
     long post = post(alice, "Hello @" + dave.name() + " and @" + alice.name() + " and @nobody_" + dave.name());
     JsonObject told = awaitNotifications(dave, "dave told of the mention in a post", i -> i.size() == 1).getJsonObject(0);
     assertEquals("mention", told.getString("type"));
@@ -207,8 +181,8 @@ class NotificationsTest {
   @Test
   @DisplayName("only the owner reads and marks their notifications; unread counts, filters and paging follow")
   void ownership() {
-    User alice = user("alice");
-    User bob = user("bob");
+    Forum.Member alice = forum.member("alice");
+    Forum.Member bob = forum.member("bob");
     long post = post(alice, "Many comments");
     for (int i = 0; i < 3; i++) {
       comment(bob, post, null, "comment " + i);
@@ -250,10 +224,10 @@ class NotificationsTest {
   @Test
   @DisplayName("the unread count follows new notifications, joined like groups, reads, and a post deleted with its notifications")
   void unreadCountFollowsEveryChange() {
-    User alice = user("alice");
-    User bob = user("bob");
-    User carol = user("carol");
-    User dave = user("dave");
+    Forum.Member alice = forum.member("alice");
+    Forum.Member bob = forum.member("bob");
+    Forum.Member carol = forum.member("carol");
+    Forum.Member dave = forum.member("dave");
     long doomed = post(alice, "To be deleted");
     long kept = post(alice, "To be kept");
     comment(bob, doomed, null, "first");
@@ -286,7 +260,7 @@ class NotificationsTest {
     assertEquals(0L, unreadCount(alice));
   }
 
-  private long unreadCount(User user) {
+  private long unreadCount(Forum.Member user) {
     Api.Response r = apiB.get("/api/notifications/unread-count", user.token());
     assertEquals(200, r.status(), r.toString());
     return r.json().getLong("count");
@@ -295,8 +269,8 @@ class NotificationsTest {
   @Test
   @DisplayName("a notification caused on node A reaches the owner's socket on node B, and a read mark reaches their other socket")
   void delivery() {
-    User alice = user("alice");
-    User bob = user("bob");
+    Forum.Member alice = forum.member("alice");
+    Forum.Member bob = forum.member("bob");
     long post = post(alice, "Deliver");
     String channel = "user." + alice.id();
     try (BridgeClient phone = BridgeClient.connect(b.bridgePort);

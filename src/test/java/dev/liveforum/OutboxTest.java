@@ -1,6 +1,7 @@
 package dev.liveforum;
 
 import dev.liveforum.support.Api;
+import dev.liveforum.support.Eventually;
 import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,8 +48,9 @@ class OutboxTest {
         for (int i = 0; i < 10; i++) {
           forum.post(author, board, "event " + i, "body");
         }
-        waitFor(() -> received.keySet().containsAll(orphans)
-            && received.size() >= 12 && pending(orphans) == 0);
+        eventually("the ten writes and both orphans are published", Eventually.WAIT,
+            () -> received.keySet().containsAll(orphans) && received.size() >= 12 && pending(orphans) == 0,
+            () -> received.size() + " events " + received.keySet() + ", " + pending(orphans) + " orphans unpublished");
       }
       Thread.sleep(1500); // one more sweep interval: a duplicate would arrive now
       assertTrue(received.keySet().containsAll(orphans), "the dead writer's events were published: " + received.keySet());
@@ -78,12 +81,6 @@ class OutboxTest {
           s.executeUpdate();
         }
       }
-    }
-  }
-
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    for (int i = 0; i < 150 && !condition.getAsBoolean(); i++) {
-      Thread.sleep(100);
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.liveforum;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.Forum;
-import dev.liveforum.support.Posts;
 import dev.liveforum.support.TestNode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -84,29 +83,29 @@ class PagesTest {
 
     // Paging first: the lists show newest first, so what the other tests look for comes after it.
     pagingBoard = forum.board("Paging ");
-    JsonObject prolific = api.newUser(unique("prolific"), Forum.PASSWORD);
-    prolificId = prolific.getJsonObject("user").getLong("id");
+    Forum.Member prolific = forum.member("prolific");
+    prolificId = prolific.id();
     for (int i = 1; i <= PAGE + 3; i++) {
-      pagingPosts.add(forum.post(prolific.getString("accessToken"), pagingBoard, "Paged post number " + i,
+      pagingPosts.add(forum.post(prolific.token(), pagingBoard, "Paged post number " + i,
           "Body of paged post " + i).getLong("id"));
     }
-    longThread = forum.post(prolific.getString("accessToken"), pagingBoard, "A long thread", "Many comments.")
+    longThread = forum.post(prolific.token(), pagingBoard, "A long thread", "Many comments.")
         .getLong("id");
     for (int i = 1; i <= 52; i++) {
-      longThreadRoots.add(Posts.comment(api, prolific.getString("accessToken"), longThread, null, "Root comment number " + i));
+      longThreadRoots.add(forum.commentId(prolific.token(), longThread, null, "Root comment number " + i));
     }
 
-    JsonObject writer = api.newUser(unique("writer"), Forum.PASSWORD);
-    String writerToken = writer.getString("accessToken");
-    writerName = writer.getJsonObject("user").getString("username");
-    writerId = writer.getJsonObject("user").getLong("id");
+    Forum.Member writer = forum.member("writer");
+    String writerToken = writer.token();
+    writerName = writer.name();
+    writerId = writer.id();
 
     hostileBoardName = String.join(" ", HOSTILE.subList(0, 2)) + " " + unique("b").substring(0, 8);
     hostileBoard = board(hostileBoardName, String.join(" ", HOSTILE));
     hostilePost = forum.post(writerToken, hostileBoard, HOSTILE.get(0) + HOSTILE.get(3),
         String.join("\n\n", HOSTILE) + "\n\n<a href=\"javascript:alert(2)\" onclick=\"alert(3)\">raw link</a>")
         .getLong("id");
-    hostileComment = Posts.comment(api, writerToken, hostilePost, null, String.join("\n\n", HOSTILE));
+    hostileComment = forum.commentId(writerToken, hostilePost, null, String.join("\n\n", HOSTILE));
 
     koreanPost = forum.post(writerToken, pagingBoard, KOREAN_TITLE, "오늘은 **맑음** 입니다. 산책하기 좋은 날.")
         .getLong("id");
@@ -116,9 +115,9 @@ class PagesTest {
     postTitle = "Balcony tomatoes " + SEARCH_WORD;
     post = forum.post(writerToken, board, postTitle,
         "Use **bold** compost and *water* daily.\n\nA second paragraph about trellises.").getLong("id");
-    rootComment = Posts.comment(api, writerToken, post, null, "First root comment about seedlings");
-    reply = Posts.comment(api, forum.user("replier"), post, rootComment, "A reply to the first, **nested**");
-    otherRoot = Posts.comment(api, writerToken, post, null, "Second root comment about pots");
+    rootComment = forum.commentId(writerToken, post, null, "First root comment about seedlings");
+    reply = forum.commentId(forum.user("replier"), post, rootComment, "A reply to the first, **nested**");
+    otherRoot = forum.commentId(writerToken, post, null, "Second root comment about pots");
   }
 
   @AfterAll
@@ -528,7 +527,7 @@ class PagesTest {
   }
 
   private long board(String name, String description) {
-    Api.Response r = api.send(HttpMethod.POST, "/api/boards", forum.adminToken,
+    Api.Response r = api.send(HttpMethod.POST, "/api/boards", forum.adminToken(),
         new JsonObject().put("name", name).put("description", description));
     assertEquals(201, r.status(), r.toString());
     return r.json().getLong("id");

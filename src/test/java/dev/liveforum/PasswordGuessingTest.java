@@ -2,6 +2,7 @@ package dev.liveforum;
 
 import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
@@ -32,11 +33,13 @@ class PasswordGuessingTest {
 
   private TestNode node;
   private Api api;
+  private Forum forum;
 
   @BeforeAll
   void start() {
     node = TestNode.start(config());
     api = new Api(node.port);
+    forum = new Forum(api);
   }
 
   private static dev.liveforum.config.Config config() {
@@ -79,7 +82,7 @@ class PasswordGuessingTest {
   @DisplayName("a guesser on one address gets 429 after the allowed wrong passwords, while the owner signs in from another")
   void ownerIsNotLockedOut() {
     String name = unique("owner");
-    String email = api.newUser(name, PASSWORD).getJsonObject("user").getString("email");
+    String email = forum.register(name).email();
     Api guesser = api.as("203.0.113.66");
     assertStopped(guess -> login(guesser, email, guess), 401, "incorrect", "too many login attempts");
 
@@ -92,7 +95,7 @@ class PasswordGuessingTest {
   @DisplayName("wrong current passwords on PATCH /api/users/me count like failed logins, get 429, and never change the password")
   void currentPasswordGuessesAreLimited() {
     String name = unique("stolen");
-    JsonObject session = api.as(OWNER_IP).newUser(name, PASSWORD);
+    JsonObject session = new Forum(api.as(OWNER_IP)).register(name, PASSWORD);
     String email = session.getJsonObject("user").getString("email");
     String token = session.getString("accessToken");
     String hash = storedHash(name);
@@ -114,7 +117,7 @@ class PasswordGuessingTest {
   @DisplayName("a wrong current password is refused before the new one is hashed: a node that may hash nothing still answers 403")
   void newPasswordIsNotHashedForAWrongGuess() {
     String name = unique("nohash");
-    String token = api.newUser(name, PASSWORD).getString("accessToken");
+    String token = forum.register(name).token();
     String hash = storedHash(name);
     // Same database and secret, but no new password may wait for bcrypt: any hash is refused with 503.
     try (TestNode noHashing = TestNode.start(config().with(Setting.BCRYPT_QUEUE, 0))) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -177,7 +179,7 @@ class ProcessClusterIT {
       assertEquals(2, members().size(), "Hazelcast still lists the killed edge after 60 s: " + members());
       onA.awaitViewers(channel, 1);
       long viewersCorrected = millisSince(killed);
-      assertTrue(onEdge.closedByServer(), "the killed edge's socket should be gone");
+      eventually("the killed edge's socket is gone", onEdge::isClosed);
       assertEquals((short) 1006, onEdge.closeStatus(), "a crashed node sends no close frame: the connection just drops");
       List<String> after = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
@@ -210,14 +212,13 @@ class ProcessClusterIT {
       long stopped = System.nanoTime();
       int exit = stopping.stop();
       long exited = millisSince(stopped);
-      assertTrue(onEdge.closedByServer(), "the stopped edge should close its sockets");
+      eventually("the stopped edge closes its sockets", onEdge::isClosed);
       assertEquals((short) 1000, onEdge.closeStatus(), "a deliberate close, not a dropped connection");
       // A's count drops: the stopping bridge says goodbye (failing that, its heartbeat would expire).
       onA.awaitViewers(channel, 1);
       long viewersCorrected = millisSince(stopped);
-      while (members().size() > 1 && millisSince(stopped) < 60_000) {
-        sleep(20);
-      }
+      eventually("A lists the stopped edge out of the cluster", Duration.ofSeconds(60), () -> members(),
+          members -> members.size() == 1);
       System.out.printf("[observed] SIGTERM of an edge: exit code %d after %d ms; viewers on A corrected after %d ms; "
           + "Hazelcast members listed by A: %d after %d ms%n", exit, exited, viewersCorrected, members().size(),
           millisSince(stopped));
@@ -328,13 +329,6 @@ class ProcessClusterIT {
     return ((VertxInternal) a.node.vertx()).clusterManager().getNodes();
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   private static long millisSince(long nanos) {
     return (System.nanoTime() - nanos) / 1_000_000;
@@ -344,10 +338,7 @@ class ProcessClusterIT {
     return forum.post(alice, board, title, "Body of " + title).getLong("id");
   }
 
-  private static JsonObject comment(Api api, String token, long post, String text) {
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token,
-        new JsonObject().put("content", text));
-    assertEquals(201, r.status(), r.toString());
-    return r.json();
+  private JsonObject comment(Api api, String token, long post, String text) {
+    return forum.via(api).comment(token, post, null, text);
   }
 }

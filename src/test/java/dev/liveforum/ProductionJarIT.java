@@ -2,6 +2,7 @@ package dev.liveforum;
 
 import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.NodeProcess;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.json.JsonObject;
@@ -63,7 +64,7 @@ class ProductionJarIT {
     try (NodeProcess process = NodeProcess.start("production-jar", env)) {
       process.awaitReady();
       Api api = new Api(process.port);
-      JsonObject session = api.newUser("jar_" + TestServices.RUN_ID.substring(0, 8), "a production password");
+      JsonObject session = new Forum(api).register("jar_" + TestServices.RUN_ID.substring(0, 8), "a production password");
       assertEquals(200, api.get("/api/users/me", session.getString("accessToken")).status(), process.output());
       process.stop();
     }

@@ -1,10 +1,9 @@
 package dev.liveforum;
 
 import dev.liveforum.support.Api;
-import dev.liveforum.support.Posts;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
-import dev.liveforum.support.TestServices;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,12 +14,10 @@ import org.junit.jupiter.api.TestInstance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.liveforum.support.Forum.unique;
-import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static dev.liveforum.support.Pages.ids;
 import static dev.liveforum.support.Pages.newestFirst;
+import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -37,6 +34,7 @@ class ProfilesTest {
 
   private TestNode node;
   private Api api;
+  private Forum forum;
   private String adminName;
   private long board;
   private long alice;
@@ -53,21 +51,21 @@ class ProfilesTest {
   void start() {
     node = TestNode.start();
     api = new Api(node.port);
-    adminName = unique("profileadmin");
-    String admin = Posts.admin(api, adminName, PASSWORD);
-    board = Posts.board(api, admin, unique("Profiles "));
-    aliceName = unique("alice");
-    JsonObject aliceLogin = api.newUser(aliceName, PASSWORD);
-    alice = aliceLogin.getJsonObject("user").getLong("id");
-    aliceToken = aliceLogin.getString("accessToken");
-    JsonObject bobLogin = api.newUser(unique("bob"), PASSWORD);
-    bob = bobLogin.getJsonObject("user").getLong("id");
-    bobToken = bobLogin.getString("accessToken");
+    forum = new Forum(api);
+    adminName = forum.admin("profileadmin").name();
+    board = forum.board("Profiles ");
+    Forum.Member aliceMember = forum.member("alice");
+    aliceName = aliceMember.name();
+    alice = aliceMember.id();
+    aliceToken = aliceMember.token();
+    Forum.Member bobMember = forum.member("bob");
+    bob = bobMember.id();
+    bobToken = bobMember.token();
 
     for (int i = 1; i <= 3; i++) {
-      alicePosts.add(Posts.post(api, aliceToken, board, "Alice's post " + i, "Post number " + i + " by Alice."));
+      alicePosts.add(forum.postId(aliceToken, board, "Alice's post " + i, "Post number " + i + " by Alice."));
     }
-    bobPost = Posts.post(api, bobToken, board, "Bob's only post", "Hello from Bob.");
+    bobPost = forum.postId(bobToken, board, "Bob's only post", "Hello from Bob.");
     aliceComments.add(comment(alice, bobPost, null, "First! " + "x".repeat(400), null));
     aliceComments.add(comment(alice, alicePosts.get(0), null, "Replying on my own post.", null));
     deletedComment = comment(alice, bobPost, null, "Something I took back.", "UTC_TIMESTAMP(3)");
@@ -152,7 +150,7 @@ class ProfilesTest {
   @Test
   @DisplayName("the view counts in a user's posts include views not yet written to the database")
   void postsShowUnflushedViews() {
-    long post = Posts.post(api, bobToken, board, "Bob reads the news", "Extra, extra.");
+    long post = forum.postId(bobToken, board, "Bob reads the news", "Extra, extra.");
     assertEquals(200, api.get("/api/posts/" + post, aliceToken).status());
     JsonObject item = api.get("/api/users/" + bob + "/posts?limit=1").json().getJsonArray("items").getJsonObject(0);
     assertEquals(post, item.getLong("id"));

@@ -2,6 +2,7 @@ package dev.liveforum;
 
 import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,8 @@ class RateLimitTest {
       Api api = new Api(node.port);
       String name = "mallory_" + TestServices.RUN_ID.substring(0, 6);
       String email = name + "@example.com";
-      api.newUser(name, "right password");
+      Forum forum = new Forum(api);
+      forum.register(name, "right password");
       JsonObject wrong = new JsonObject().put("email", email).put("password", "wrong password");
       for (int i = 0; i < 3; i++) {
         assertEquals(401, api.post("/api/auth/login", wrong).status());
@@ -37,7 +39,7 @@ class RateLimitTest {
       assertTrue(limited.json().getString("detail").contains("too many login attempts"));
 
       // Another account from the same IP is not affected by this account's failures.
-      api.newUser(name + "_2", "right password");
+      forum.register(name + "_2", "right password");
     }
   }
 

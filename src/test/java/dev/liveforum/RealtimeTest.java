@@ -58,9 +58,9 @@ class RealtimeTest {
     apiB = new Api(b.port);
     forum = new Forum(apiA);
     board = forum.board("live");
-    JsonObject login = apiA.newUser(unique("alice"), Forum.PASSWORD);
-    alice = login.getString("accessToken");
-    aliceId = login.getJsonObject("user").getLong("id");
+    Forum.Member member = forum.member("alice");
+    alice = member.token();
+    aliceId = member.id();
     bob = forum.user("bob");
   }
 
@@ -75,10 +75,7 @@ class RealtimeTest {
   }
 
   private JsonObject comment(Api api, String token, long post, String text) {
-    Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", token,
-        new JsonObject().put("content", text));
-    assertEquals(201, r.status(), r.toString());
-    return r.json();
+    return forum.via(api).comment(token, post, null, text);
   }
 
   /** A comment's event as the outbox relay publishes it, numbered {@code seq} on its post's channel. */

@@ -3,6 +3,7 @@ package dev.liveforum;
 import dev.liveforum.config.Config;
 import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
@@ -87,7 +88,7 @@ class RegistrationFloodTest {
     try (TestNode node = TestNode.start(config("flood", 10).with(Setting.BCRYPT_QUEUE, 4))) {
       Api api = new Api(node.port);
       String member = unique("member");
-      api.newUser(member, PASSWORD);
+      new Forum(api).register(member);
       Api member1 = api.as("192.0.2.1");
       List<Api.Response> logins = new ArrayList<>();
       Map<String, Api.Response> answers = flood(api, "flood", FLOOD, () -> {

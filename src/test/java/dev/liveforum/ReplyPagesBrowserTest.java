@@ -4,11 +4,9 @@ import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.Forum;
-import dev.liveforum.support.Posts;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import dev.liveforum.support.Ui;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -36,6 +34,7 @@ class ReplyPagesBrowserTest {
 
   private TestNode node;
   private Api api;
+  private Forum forum;
   private String site;
   private long board;
   private String alice;
@@ -48,12 +47,13 @@ class ReplyPagesBrowserTest {
     node = TestNode.start(TestServices.config().with(Setting.COMMENTS_REPLIES_PER_ROOT, CAP)
         .with(Setting.COMMENTS_MAX_DEPTH, 2));
     api = new Api(node.port);
+    forum = new Forum(api);
     site = "http://localhost:" + node.port;
     board = new Forum(api).board("reply pages");
     alice = unique("alice");
     bob = unique("bob");
-    aliceToken = api.newUser(alice, Forum.PASSWORD).getString("accessToken");
-    bobToken = api.newUser(bob, Forum.PASSWORD).getString("accessToken");
+    aliceToken = forum.register(alice).token();
+    bobToken = forum.register(bob).token();
   }
 
   @AfterAll
@@ -65,15 +65,15 @@ class ReplyPagesBrowserTest {
   private record Thread(long post, long root, List<Long> replies, long other) {}
 
   private Thread thread() {
-    long post = Posts.post(api, aliceToken, board, "A busy thread", "Everyone has something to say.");
-    long root = Posts.comment(api, aliceToken, post, null, "Which tomato grows best on a balcony?");
+    long post = forum.postId(aliceToken, board, "A busy thread", "Everyone has something to say.");
+    long root = forum.commentId(aliceToken, post, null, "Which tomato grows best on a balcony?");
     List<Long> replies = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       Long parent = i == 2 ? replies.get(1) : root;
-      replies.add(Posts.comment(api, i % 2 == 0 ? bobToken : aliceToken, post, parent, "Answer number " + (i + 1)));
+      replies.add(forum.commentId(i % 2 == 0 ? bobToken : aliceToken, post, parent, "Answer number " + (i + 1)));
     }
-    long other = Posts.comment(api, bobToken, post, null, "A second root, after the busy one");
-    Posts.comment(api, aliceToken, post, other, "Its only reply");
+    long other = forum.commentId(bobToken, post, null, "A second root, after the busy one");
+    forum.commentId(aliceToken, post, other, "Its only reply");
     return new Thread(post, root, replies, other);
   }
 
@@ -125,12 +125,12 @@ class ReplyPagesBrowserTest {
     try (Browser browser = Browser.desktop()) {
       browser.open(site + "/posts/" + t.post());
       Ui.waitLive(browser);
-      long late = Posts.comment(api, bobToken, t.post(), t.root(), "A late answer, sent while the page was open");
+      long late = forum.commentId(bobToken, t.post(), t.root(), "A late answer, sent while the page was open");
       browser.waitUntil(d -> d.findElement(moreLink(t.root())).getText().equals("Show 6 more replies"), Ui.LIVE,
           "the link to count the new reply");
       assertEquals(t.replies().subList(0, CAP), repliesShown(browser, t.root()), "the new reply waits behind the others");
       // a reply under the root that shows all its replies appears at once
-      long shownAtOnce = Posts.comment(api, bobToken, t.post(), t.other(), "Seen at once");
+      long shownAtOnce = forum.commentId(bobToken, t.post(), t.other(), "Seen at once");
       browser.waitUntil(d -> repliesShown(browser, t.other()).contains(shownAtOnce), Ui.LIVE, "the reply to the second root");
       browser.click(moreLink(t.root()));
       List<Long> expected = new ArrayList<>(t.replies());
@@ -162,10 +162,10 @@ class ReplyPagesBrowserTest {
   @Test
   @DisplayName("the deepest comment has a Reply button; the reply goes beside it and says whom it answers")
   void replyAtTheDeepestLevel() {
-    long post = Posts.post(api, aliceToken, board, "Deep talk", "Back and forth");
-    long root = Posts.comment(api, aliceToken, post, null, "Level 0");
-    long one = Posts.comment(api, bobToken, post, root, "Level 1");
-    long two = Posts.comment(api, aliceToken, post, one, "Level 2, the deepest");
+    long post = forum.postId(aliceToken, board, "Deep talk", "Back and forth");
+    long root = forum.commentId(aliceToken, post, null, "Level 0");
+    long one = forum.commentId(bobToken, post, root, "Level 1");
+    long two = forum.commentId(aliceToken, post, one, "Level 2, the deepest");
     try (Browser browser = Browser.desktop()) {
       Ui.signIn(browser, site, bob);
       browser.open(site + "/posts/" + post);

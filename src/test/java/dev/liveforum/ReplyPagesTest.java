@@ -3,7 +3,6 @@ package dev.liveforum;
 import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Forum;
-import dev.liveforum.support.Posts;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
@@ -23,7 +22,6 @@ import java.util.function.IntUnaryOperator;
 
 import static dev.liveforum.support.CommentPages.ids;
 import static dev.liveforum.support.CommentPages.item;
-import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -43,6 +41,7 @@ class ReplyPagesTest {
 
   private TestNode node;
   private Api api;
+  private Forum forum;
   private long board;
   private String alice;
   private String bob;
@@ -53,12 +52,12 @@ class ReplyPagesTest {
     node = TestNode.start(TestServices.config().with(Setting.COMMENTS_REPLIES_PER_ROOT, CAP)
         .with(Setting.COMMENTS_MAX_DEPTH, MAX_DEPTH));
     api = new Api(node.port);
-    Forum forum = new Forum(api);
+    forum = new Forum(api);
     board = forum.board("replies");
     alice = forum.user("ralice");
-    JsonObject b = api.newUser(unique("rbob"), Forum.PASSWORD);
-    bob = b.getString("accessToken");
-    bobId = b.getJsonObject("user").getLong("id");
+    Forum.Member b = forum.member("rbob");
+    bob = b.token();
+    bobId = b.id();
   }
 
   @AfterAll
@@ -67,11 +66,7 @@ class ReplyPagesTest {
   }
 
   private long post() {
-    return Posts.post(api, alice, board, "Replies", "Talk below");
-  }
-
-  private long comment(String token, long post, Long parent, String text) {
-    return Posts.comment(api, token, post, parent, text);
+    return forum.postId(alice, board, "Replies", "Talk below");
   }
 
   private JsonObject get(String path) {
@@ -88,7 +83,7 @@ class ReplyPagesTest {
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int to = answers.applyAsInt(i);
-      ids.add(comment(i % 2 == 0 ? bob : alice, post, to < 0 ? root : ids.get(to), "reply " + i));
+      ids.add(forum.commentId(i % 2 == 0 ? bob : alice, post, to < 0 ? root : ids.get(to), "reply " + i));
     }
     return ids;
   }
@@ -110,11 +105,11 @@ class ReplyPagesTest {
   @DisplayName("a root with more replies than the cap shows its oldest ones, with their parents, and counts the rest")
   void capAndCount() {
     long post = post();
-    long busy = comment(alice, post, null, "busy root");
+    long busy = forum.commentId(alice, post, null, "busy root");
     // every third reply answers the reply before it: a tree, not a list
     List<Long> replies = replies(post, busy, 12, i -> i % 3 == 2 ? i - 1 : -1);
-    long quiet = comment(bob, post, null, "quiet root");
-    long q1 = comment(alice, post, quiet, "only reply");
+    long quiet = forum.commentId(bob, post, null, "quiet root");
+    long q1 = forum.commentId(alice, post, quiet, "only reply");
 
     JsonObject page = get("/api/posts/" + post + "/comments?limit=10");
     List<Long> shown = ids(page);
@@ -143,7 +138,7 @@ class ReplyPagesTest {
   @DisplayName("paging a root's replies through /api/comments/{id}/replies returns every reply once, oldest first, parents first")
   void pagingThroughReplies() {
     long post = post();
-    long root = comment(alice, post, null, "root");
+    long root = forum.commentId(alice, post, null, "root");
     List<Long> all = replies(post, root, 23, i -> i % 4 == 3 ? i - 2 : -1);
     JsonObject first = get("/api/posts/" + post + "/comments");
     Set<Long> seen = new HashSet<>(ids(first));
@@ -183,7 +178,7 @@ class ReplyPagesTest {
     assertNull(last.getValue("nextCursor"));
     assertEquals(0, last.getInteger("moreReplies"));
     assertEquals(23, last.getJsonArray("items").size());
-    long late = comment(bob, post, all.get(5), "late");
+    long late = forum.commentId(bob, post, all.get(5), "late");
     JsonObject again = get("/api/comments/" + root + "/replies?limit=20");
     assertEquals(4, again.getInteger("moreReplies"));
     JsonObject rest = get("/api/comments/" + root + "/replies?cursor=" + again.getString("nextCursor"));
@@ -202,13 +197,13 @@ class ReplyPagesTest {
   @DisplayName("a deleted reply keeps its place on a reply page while a live reply below it is on a later page")
   void deletedReplyAnsweredLater() {
     long post = post();
-    long root = comment(alice, post, null, "root");
-    long gone = comment(bob, post, root, "soon deleted");
+    long root = forum.commentId(alice, post, null, "root");
+    long gone = forum.commentId(bob, post, root, "soon deleted");
     List<Long> fill = new ArrayList<>();
     for (int i = 0; i < CAP + 2; i++) {
-      fill.add(comment(alice, post, root, "filler " + i));
+      fill.add(forum.commentId(alice, post, root, "filler " + i));
     }
-    long answer = comment(alice, post, gone, "an answer to the deleted one, beyond the first replies");
+    long answer = forum.commentId(alice, post, gone, "an answer to the deleted one, beyond the first replies");
     assertEquals(204, api.send(HttpMethod.DELETE, "/api/comments/" + gone, bob, null).status());
     JsonObject page = get("/api/posts/" + post + "/comments");
     assertTrue(item(page, gone).getBoolean("deleted"), page.encode());
@@ -228,15 +223,15 @@ class ReplyPagesTest {
   @DisplayName("60 replies of 10,000 characters and a 30-deep chain: limit=1 answers the root and the cap, under 150 KB")
   void pageSizeIsBounded() {
     long post = post();
-    long root = comment(alice, post, null, "a root that draws a flood");
+    long root = forum.commentId(alice, post, null, "a root that draws a flood");
     String longText = "x".repeat(9_990) + " flood";
     for (int i = 0; i < 60; i++) {
-      comment(bob, post, root, longText);
+      forum.commentId(bob, post, root, longText);
     }
-    long chain = comment(alice, post, null, "a chain");
+    long chain = forum.commentId(alice, post, null, "a chain");
     Long parent = chain;
     for (int i = 0; i < 30; i++) {
-      parent = comment(i % 2 == 0 ? bob : alice, post, parent, "deeper " + i);
+      parent = forum.commentId(i % 2 == 0 ? bob : alice, post, parent, "deeper " + i);
     }
     Api.Response r = api.get("/api/posts/" + post + "/comments?limit=1");
     assertEquals(200, r.status());
@@ -262,10 +257,10 @@ class ReplyPagesTest {
   @DisplayName("a reply to a comment at the deepest level goes beside it and names whom it answers; that author is told")
   void depthLimit() {
     long post = post();
-    long root = comment(alice, post, null, "root");
-    long d1 = comment(bob, post, root, "level 1");
-    long d2 = comment(alice, post, d1, "level 2");
-    long d3 = comment(bob, post, d2, "level 3, the deepest");
+    long root = forum.commentId(alice, post, null, "root");
+    long d1 = forum.commentId(bob, post, root, "level 1");
+    long d2 = forum.commentId(alice, post, d1, "level 2");
+    long d3 = forum.commentId(bob, post, d2, "level 3, the deepest");
     Api.Response r = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", alice,
         new JsonObject().put("content", "answering level 3").put("parentId", d3));
     assertEquals(201, r.status(), r.toString());
@@ -274,7 +269,7 @@ class ReplyPagesTest {
     assertEquals(d2, flat.getLong("parentId"));
     assertEquals(d3, flat.getJsonObject("replyTo").getLong("id"));
     assertEquals(bobId, flat.getJsonObject("replyTo").getJsonObject("author").getLong("id"));
-    long back = comment(bob, post, flat.getLong("id"), "and back");
+    long back = forum.commentId(bob, post, flat.getLong("id"), "and back");
 
     JsonObject page = get("/api/posts/" + post + "/comments");
     assertEquals(List.of(root, d1, d2, d3, flat.getLong("id"), back), ids(page));
@@ -296,8 +291,8 @@ class ReplyPagesTest {
   @DisplayName("bad reply requests are 4xx problems: unknown comment, a reply's id, bad limits, bad or foreign cursors")
   void badInput() {
     long post = post();
-    long root = comment(alice, post, null, "root");
-    long other = comment(alice, post, null, "another root");
+    long root = forum.commentId(alice, post, null, "root");
+    long other = forum.commentId(alice, post, null, "another root");
     List<Long> replies = replies(post, root, CAP + 2, i -> i == 0 ? -1 : 0);
     String cursor = item(get("/api/posts/" + post + "/comments"), root).getString("repliesCursor");
     assertNotNull(cursor);
@@ -310,7 +305,7 @@ class ReplyPagesTest {
     assertProblem(api.get("/api/comments/" + root + "/replies?cursor=garbage"), 400, "cursor");
     assertProblem(api.get("/api/comments/" + other + "/replies?cursor=" + cursor), 400, "cursor");
     for (int i = 0; i < 3; i++) {
-      comment(alice, post, null, "more roots " + i);
+      forum.commentId(alice, post, null, "more roots " + i);
     }
     String pageCursor = get("/api/posts/" + post + "/comments?limit=1").getString("nextCursor");
     assertProblem(api.get("/api/comments/" + root + "/replies?cursor=" + pageCursor), 400, "cursor");

@@ -71,9 +71,8 @@ class RequestTracingTest {
   void requestIdReachesEveryConsumer() {
     String alice = forum.user("alice");
     String bob = forum.user("bob");
-    String carol = Forum.unique("carol");
-    api.newUser(carol, Forum.PASSWORD);
-    long post = forum.post(alice, forum.board("traced"), "Followed", "Where does a request go?").getLong("id");
+    String carol = forum.member("carol").name();
+    long post = forum.post(alice);
     String requestId = "trace-" + UUID.randomUUID();
 
     Api.Response created = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", bob,

@@ -13,7 +13,6 @@ import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -23,6 +22,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +42,7 @@ class ResilienceTest {
       Database.createIfMissing(config.db());
       try (TestNode node = TestNode.start(config)) {
         Api api = new Api(node.port);
-        JsonObject session = api.newUser("downy_" + TestServices.RUN_ID.substring(0, 6), PASSWORD);
+        JsonObject session = new Forum(api).register("downy_" + TestServices.RUN_ID.substring(0, 6), PASSWORD);
         db.close();
 
         Api.Response register = api.post("/api/auth/register", new JsonObject().put("username", "after_down")
@@ -72,10 +72,11 @@ class ResilienceTest {
     try (TestNode node = TestNode.start(config)) {
       Api api = new Api(node.port);
       String name = "redisless_" + TestServices.RUN_ID.substring(0, 6);
-      api.newUser(name, PASSWORD);
+      Forum forum = new Forum(api);
+      forum.register(name);
       redis.close();
 
-      JsonObject session = api.login(name + "@example.com", PASSWORD);
+      JsonObject session = forum.login(Forum.email(name), PASSWORD);
       assertEquals(name, session.getJsonObject("user").getString("username"));
       Api.Response ready = api.get("/health/ready");
       assertEquals(200, ready.status(), ready.toString());
@@ -158,13 +159,7 @@ class ResilienceTest {
             new JsonObject().put("content", "soon gone " + i)).status());
       }
       assertEquals(200, api.get(path + "0").status(), "kept at first");
-      long deadline = System.currentTimeMillis() + 15_000;
-      Api.Response old = api.get(path + "0");
-      while (old.status() != 410 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(200);
-        old = api.get(path + "0");
-      }
-      assertEquals(410, old.status(), old.toString());
+      Api.Response old = eventually("the backlog has expired", () -> api.get(path + "0"), r -> r.status() == 410);
       assertTrue(old.json().getString("detail").contains("no longer kept"), old.toString());
       assertEquals(201, api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author,
           new JsonObject().put("content", "new")).status());
@@ -193,7 +188,7 @@ class ResilienceTest {
       // Every failed login is counted by A's cache role: none goes to B's and is lost there.
       Api api = new Api(a.port);
       String name = "gated_" + TestServices.RUN_ID.substring(0, 6);
-      api.newUser(name, "right password");
+      new Forum(api).register(name, "right password");
       JsonObject wrong = new JsonObject().put("email", name + "@example.com").put("password", "wrong password");
       for (int i = 0; i < 3; i++) {
         assertEquals(401, api.post("/api/auth/login", wrong).status());
@@ -256,13 +251,8 @@ class ResilienceTest {
     }
   }
 
-  private static void awaitRole(TestNode node, String health, String state) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 15_000;
-    String last = role(node, health);
-    while (!last.equals(state) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-      last = role(node, health);
-    }
-    assertEquals(state, last, "the role behind " + health + " on a node of roles " + node.config.roles());
+  private static void awaitRole(TestNode node, String health, String state) {
+    eventually("the role behind " + health + " on a node of roles " + node.config.roles() + " is " + state,
+        () -> role(node, health), state::equals);
   }
 }

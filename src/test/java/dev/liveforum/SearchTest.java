@@ -1,9 +1,8 @@
 package dev.liveforum;
 
 import dev.liveforum.support.Api;
-import dev.liveforum.support.Posts;
+import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
-import dev.liveforum.support.TestServices;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,12 +16,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.liveforum.support.Forum.unique;
-import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static dev.liveforum.support.Pages.ids;
 import static dev.liveforum.support.Pages.newestFirst;
+import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -40,6 +38,7 @@ class SearchTest {
 
   private TestNode node;
   private Api api;
+  private Forum forum;
   private String admin;
   private String authorToken;
   private String authorName;
@@ -54,16 +53,17 @@ class SearchTest {
   void start() {
     node = TestNode.start();
     api = new Api(node.port);
-    admin = Posts.admin(api, unique("searchadmin"), PASSWORD);
-    kitchen = Posts.board(api, admin, unique("Kitchen "));
-    garden = Posts.board(api, admin, unique("Garden "));
+    forum = new Forum(api);
+    admin = forum.adminToken();
+    kitchen = forum.board("Kitchen ");
+    garden = forum.board("Garden ");
     authorName = unique("baker");
-    authorToken = api.newUser(authorName, PASSWORD).getString("accessToken");
-    inTitle = Posts.post(api, authorToken, kitchen, "Marzipan recipes", "Almonds, sugar and patience.");
-    inBody = Posts.post(api, authorToken, kitchen, "Holiday baking", "Grandma's marzipan is legendary.");
-    everywhere = Posts.post(api, authorToken, garden, "Marzipan, marzipan",
+    authorToken = forum.register(authorName).token();
+    inTitle = forum.postId(authorToken, kitchen, "Marzipan recipes", "Almonds, sugar and patience.");
+    inBody = forum.postId(authorToken, kitchen, "Holiday baking", "Grandma's marzipan is legendary.");
+    everywhere = forum.postId(authorToken, garden, "Marzipan, marzipan",
         "Marzipan pigs, marzipan fruit and more marzipan.");
-    unrelated = Posts.post(api, authorToken, kitchen, "Sourdough", "Flour, water, salt and time.");
+    unrelated = forum.postId(authorToken, kitchen, "Sourdough", "Flour, water, salt and time.");
   }
 
   @AfterAll
@@ -139,7 +139,7 @@ class SearchTest {
   @Test
   @DisplayName("q arrives as typed: a number, a lone quote, a percent sign or a plus are searched, not refused")
   void queryTextIsTakenAsTyped() {
-    long orwell = Posts.post(api, authorToken, garden, "Reading 1984 again", "Orwell at 100% strength.");
+    long orwell = forum.postId(authorToken, garden, "Reading 1984 again", "Orwell at 100% strength.");
     assertEquals(List.of(orwell), ids(search(q("1984"))));
     assertEquals(List.of(orwell), ids(search(q("1984\""))));
     assertEquals(List.of(orwell), ids(search(q("\"1984"))));
@@ -153,7 +153,7 @@ class SearchTest {
   void paginates() {
     List<Long> created = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
-      created.add(Posts.post(api, authorToken, kitchen, "Zeppelin log " + i, "The zeppelin flew over the bay."));
+      created.add(forum.postId(authorToken, kitchen, "Zeppelin log " + i, "The zeppelin flew over the bay."));
     }
     Set<Long> seen = new HashSet<>();
     List<Long> order = new ArrayList<>();
@@ -168,7 +168,7 @@ class SearchTest {
       order.addAll(ids);
       if (sizes.size() == 1) {
         // Created after the first page: not in this search's later pages.
-        Posts.post(api, authorToken, kitchen, "Zeppelin zeppelin zeppelin", "zeppelin zeppelin");
+        forum.postId(authorToken, kitchen, "Zeppelin zeppelin zeppelin", "zeppelin zeppelin");
       }
       String next = page.json().getString("nextCursor");
       if (next == null) {
@@ -185,7 +185,7 @@ class SearchTest {
   @DisplayName("a cursor only continues its own search: another q or board, or a changed cursor, is a 400")
   void cursorsBelongToTheirSearch() {
     for (int i = 0; i < 3; i++) {
-      Posts.post(api, authorToken, kitchen, "Quince jelly " + i, "Quince, sugar, lemon.");
+      forum.postId(authorToken, kitchen, "Quince jelly " + i, "Quince, sugar, lemon.");
     }
     String next = search(q("quince") + "&limit=2").json().getString("nextCursor");
     assertNotNull(next);
@@ -225,7 +225,7 @@ class SearchTest {
   @Test
   @DisplayName("the view counts in results include views not yet written to the database")
   void viewCountsIncludeUnflushedViews() {
-    long post = Posts.post(api, authorToken, garden, "Persimmon season", "Persimmons ripen late.");
+    long post = forum.postId(authorToken, garden, "Persimmon season", "Persimmons ripen late.");
     assertEquals(200, api.get("/api/posts/" + post).status());
     JsonObject item = search(q("persimmon")).json().getJsonArray("items").getJsonObject(0);
     assertEquals(post, item.getLong("id"));

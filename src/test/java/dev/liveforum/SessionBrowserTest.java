@@ -52,7 +52,7 @@ class SessionBrowserTest {
   @DisplayName("register shows the server's error next to the field, then signs the new user in; no token is kept where scripts can read it")
   void registerWithFieldError() {
     String taken = unique("taken");
-    api.newUser(taken, Forum.PASSWORD);
+    forum.register(taken);
     String fresh = unique("fresh");
     try (Browser browser = Browser.desktop()) {
       browser.open(site + "/register");
@@ -84,7 +84,7 @@ class SessionBrowserTest {
   @DisplayName("a wrong password is refused in the form; the right one signs in, and the session outlives its access token")
   void loginAndRefresh() throws InterruptedException {
     String alice = unique("alice");
-    String aliceToken = api.newUser(alice, Forum.PASSWORD).getString("accessToken");
+    String aliceToken = forum.register(alice).token();
     long post = forum.post(aliceToken, forum.board("session"), "Like me later", "Body").getLong("id");
     try (Browser browser = Browser.desktop()) {
       browser.open(site + "/login");
@@ -116,7 +116,7 @@ class SessionBrowserTest {
   @DisplayName("signing out in one tab signs out the others, and the session cannot be refreshed again")
   void logoutEverywhere() {
     String carol = unique("carol");
-    api.newUser(carol, Forum.PASSWORD);
+    forum.register(carol);
     try (Browser browser = Browser.desktop()) {
       Ui.signIn(browser, site, carol);
       String first = browser.driver().getWindowHandle();

@@ -21,12 +21,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.util.Objects;
 import java.util.UUID;
 
-import static dev.liveforum.support.Forum.unique;
+import static dev.liveforum.support.Eventually.eventually;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Rights that end: a private subscription lasts as long as its token and its session, on every bridge of
@@ -45,8 +45,6 @@ class SessionRightsTest {
   private Forum forum;
   private long board;
 
-  private record Login(String token, String refresh, long id, String email) {}
-
   @BeforeAll
   void start() {
     Config config = TestServices.config().with(Setting.NOTIFY_FEED_INTERVAL, 200);
@@ -64,18 +62,6 @@ class SessionRightsTest {
     a.close();
   }
 
-  private static Login login(Api api, String email) {
-    JsonObject r = api.login(email, Forum.PASSWORD);
-    return new Login(r.getString("accessToken"), r.getString("refreshToken"), r.getJsonObject("user").getLong("id"),
-        email);
-  }
-
-  private Login newUser(String base) {
-    String name = unique(base);
-    apiA.newUser(name, Forum.PASSWORD);
-    return login(apiA, name.toLowerCase() + "@example.com");
-  }
-
   private static JsonObject errorOn(BridgeClient socket, String channel) {
     return socket.await("error on " + channel, f -> "err".equals(f.getString("type")) && channel.equals(f.getString("address")),
         3 * SHORT_TTL_SECONDS);
@@ -84,8 +70,8 @@ class SessionRightsTest {
   @Test
   @DisplayName("a user.<id> subscription ends with its token's expiry, saying so")
   void expiryEndsSubscription() {
-    Login first = newUser("expiring");
-    Login shortLived = login(apiB, first.email());
+    Forum.Member first = forum.member("expiring");
+    Forum.Member shortLived = forum.via(apiB).login(first.name());
     String channel = "user." + shortLived.id();
     try (BridgeClient socket = BridgeClient.connect(b.bridgePort)) {
       socket.subscribe(channel, shortLived.token());
@@ -101,22 +87,22 @@ class SessionRightsTest {
   @Test
   @DisplayName("a fresh token sent on the socket (a ping carrying it) keeps a user.<id> subscription past the first token's expiry")
   void freshTokenKeepsSubscription() {
-    Login author = newUser("renewing");
+    Forum.Member author = forum.member("renewing");
     long post = forum.post(author.token(), board, "Renewed", "kept alive").getLong("id");
-    Login shortLived = login(apiB, author.email());
-    Login witness = login(apiB, author.email());
+    Forum.Member shortLived = forum.via(apiB).login(author.name());
+    Forum.Member witness = forum.via(apiB).login(author.name());
     String channel = "user." + author.id();
     try (BridgeClient socket = BridgeClient.connect(b.bridgePort);
          BridgeClient unrenewed = BridgeClient.connect(b.bridgePort)) {
       socket.subscribe(channel, shortLived.token());
       unrenewed.subscribe(channel, witness.token());
-      String fresh = apiA.post("/api/auth/refresh", new JsonObject().put("refreshToken", shortLived.refresh()))
+      String fresh = apiA.post("/api/auth/refresh", new JsonObject().put("refreshToken", shortLived.refreshToken()))
           .json().getString("accessToken");
       socket.frame(new JsonObject().put("type", "ping").put("headers", new JsonObject().put("Authorization", "Bearer " + fresh)));
       // The witness's token was issued after the first one: once it expired, so did the first.
       assertEquals("token_expired", errorOn(unrenewed, channel).getString("body"));
 
-      Login commenter = newUser("commenter");
+      Forum.Member commenter = forum.member("commenter");
       assertEquals(201, apiA.send(HttpMethod.POST, "/api/posts/" + post + "/comments", commenter.token(),
           new JsonObject().put("content", "still listening?")).status());
       JsonObject next = socket.await("a notification or an error on " + channel,
@@ -129,21 +115,18 @@ class SessionRightsTest {
   @Test
   @DisplayName("an admin whose role is taken away loses stats on the socket's next pings, before the token expires")
   void roleLossEndsStats() {
-    Login admin = newUser("demoted");
+    Forum.Member admin = forum.member("demoted");
     TestDb.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
     try (BridgeClient socket = BridgeClient.connect(b.bridgePort)) {
       socket.subscribe("stats", admin.token());
       TestDb.update("UPDATE users SET role = 'user' WHERE id = ?", admin.id());
       // The client pings as the web UI does (every 5 s there; faster here), carrying no new token.
-      JsonObject ended = null;
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (ended == null && System.nanoTime() < deadline) {
+      JsonObject ended = eventually("stats ends once the role is gone", () -> {
         socket.frame(new JsonObject().put("type", "ping"));
-        ended = socket.drain(500).stream()
+        return socket.drain(500).stream()
             .filter(f -> "err".equals(f.getString("type")) && "stats".equals(f.getString("address")))
             .findFirst().orElse(null);
-      }
-      assertNotNull(ended, "stats should end once the role is gone");
+      }, Objects::nonNull);
       assertEquals("access_denied", ended.getString("body"), ended.encode());
       socket.register("stats", admin.token());
       assertEquals("access_denied", errorOn(socket, "stats").getString("body"), "nor can it register again");
@@ -153,11 +136,11 @@ class SessionRightsTest {
   @Test
   @DisplayName("logout on node A ends the subscription its session holds on node B's bridge")
   void logoutEndsSubscriptionOnOtherNode() {
-    Login user = newUser("leaving");
+    Forum.Member user = forum.member("leaving");
     String channel = "user." + user.id();
     try (BridgeClient socket = BridgeClient.connect(b.bridgePort)) {
       socket.subscribe(channel, user.token());
-      assertEquals(204, apiA.post("/api/auth/logout", new JsonObject().put("refreshToken", user.refresh())).status());
+      assertEquals(204, apiA.post("/api/auth/logout", new JsonObject().put("refreshToken", user.refreshToken())).status());
       JsonObject err = errorOn(socket, channel);
       assertEquals("session_ended", err.getString("body"), err.encode());
       socket.register(channel, user.token());
@@ -169,8 +152,8 @@ class SessionRightsTest {
   @Test
   @DisplayName("a password change on node A ends the subscriptions of the account's other sessions on node B")
   void passwordChangeEndsOtherSessions() {
-    Login phone = newUser("changing");
-    Login laptop = login(apiA, phone.email());
+    Forum.Member phone = forum.member("changing");
+    Forum.Member laptop = forum.login(phone.name());
     String channel = "user." + phone.id();
     try (BridgeClient socket = BridgeClient.connect(b.bridgePort)) {
       socket.subscribe(channel, phone.token());
@@ -186,7 +169,7 @@ class SessionRightsTest {
   @Test
   @DisplayName("a validly signed token of a user that does not exist, or of a session never signed in, gets 401 and stores no like")
   void forgedTokensRefused() {
-    Login author = newUser("liked");
+    Forum.Member author = forum.member("liked");
     long post = forum.post(author.token(), board, "Unliked", "nobody").getLong("id");
     Vertx vertx = a.node.vertx();
     JWTAuth sameSecret = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -153,11 +153,8 @@ class StartupRefusalIT {
           + " (compared by digest), so each would refuse the other's tokens: set jwt.secret (LIVEFORUM_JWT_SECRET)"
           + " to the cluster's secret", line);
       VertxInternal vertx = (VertxInternal) running.node.vertx();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (vertx.clusterManager().getNodes().size() > 1 && System.nanoTime() < deadline) {
-        sleep(100);
-      }
-      assertEquals(1, vertx.clusterManager().getNodes().size(), "the refused node has left the cluster");
+      eventually("the refused node has left the cluster", () -> vertx.clusterManager().getNodes(),
+          nodes -> nodes.size() == 1);
     }
 
     @Test
@@ -229,14 +226,6 @@ class StartupRefusalIT {
       assertEquals(2, exit, node.output());
       assertEquals(1, node.errors().lines().count(), "one line on stderr\n" + node.output());
       return new Refusal(node.errors().strip(), node.log());
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -28,12 +28,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static dev.liveforum.support.Forum.unique;
 import static dev.liveforum.support.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Daily statistics on two clustered stats nodes (every event reaches both), compared with counts
@@ -76,7 +76,7 @@ class StatsTest {
   // --- what the test reads -------------------------------------------------------------------------
 
   private JsonObject today(Api through) {
-    Api.Response r = through.get("/api/stats/daily?from=" + utcToday() + "&to=" + utcToday(), forum.adminToken);
+    Api.Response r = through.get("/api/stats/daily?from=" + utcToday() + "&to=" + utcToday(), forum.adminToken());
     assertEquals(200, r.status(), r.toString());
     return r.json().getJsonArray("days").getJsonObject(0);
   }
@@ -114,18 +114,10 @@ class StatsTest {
 
   /** Today's figures once they agree with the database (events are counted as they arrive). */
   private JsonObject agreedToday(Api through) {
-    JsonObject stats = null;
-    JsonObject db = null;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (System.nanoTime() < deadline) {
-      stats = today(through);
-      db = database(stats.getString("day"));
-      if (agree(stats, db)) {
-        return stats;
-      }
-      sleep(100);
-    }
-    return fail("stats never agreed with the database:\n stats " + stats + "\n db    " + db);
+    return eventually("the stats agree with the database", () -> {
+      JsonObject stats = today(through);
+      return new JsonObject().put("stats", stats).put("db", database(stats.getString("day")));
+    }, seen -> agree(seen.getJsonObject("stats"), seen.getJsonObject("db"))).getJsonObject("stats");
   }
 
   /**
@@ -133,51 +125,30 @@ class StatsTest {
    * stats are the database's (views of other tests' posts may be flushed meanwhile too).
    */
   private JsonObject waitForViews(long post, long views, long other, long otherViews) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    JsonObject stats = null;
-    while (System.nanoTime() < deadline) {
-      stats = today(api);
-      if (TestDb.count("SELECT view_count FROM posts WHERE id = ?", post) == views
-          && TestDb.count("SELECT view_count FROM posts WHERE id = ?", other) == otherViews
-          && stats.getLong("views") == TestDb.count("SELECT COALESCE(SUM(views), 0) FROM view_days WHERE day = ?",
-          stats.getString("day"))) {
-        return stats;
-      }
-      sleep(100);
-    }
-    return fail("views never reached the database and the stats: " + stats);
+    return eventually("the views reach the database and the stats", () -> today(api),
+        stats -> TestDb.count("SELECT view_count FROM posts WHERE id = ?", post) == views
+            && TestDb.count("SELECT view_count FROM posts WHERE id = ?", other) == otherViews
+            && stats.getLong("views") == TestDb.count("SELECT COALESCE(SUM(views), 0) FROM view_days WHERE day = ?",
+            stats.getString("day")));
   }
 
   // --- what the test does --------------------------------------------------------------------------
 
-  private record Person(String token, long id) {}
-
-  private Person person(String base) {
-    JsonObject login = api.newUser(unique(base), Forum.PASSWORD);
-    return new Person(login.getString("accessToken"), login.getJsonObject("user").getLong("id"));
+  private long post(Forum.Member who, String title) {
+    return forum.post(who.token(), board, title, "About " + title).getLong("id");
   }
 
-  private long post(Person who, String title) {
-    return forum.post(who.token, board, title, "About " + title).getLong("id");
+  private long comment(Api through, Forum.Member who, long post, Long parent) {
+    return forum.via(through).commentId(who.token(), post, parent, "a comment by " + who.id());
   }
 
-  private long comment(Api through, Person who, long post, Long parent) {
-    JsonObject body = new JsonObject().put("content", "a comment by " + who.id);
-    if (parent != null) {
-      body.put("parentId", parent);
-    }
-    Api.Response r = through.send(HttpMethod.POST, "/api/posts/" + post + "/comments", who.token, body);
-    assertEquals(201, r.status(), r.toString());
-    return r.json().getLong("id");
-  }
-
-  private void like(Person who, String target, boolean like) {
-    Api.Response r = api.send(like ? HttpMethod.PUT : HttpMethod.DELETE, "/api/" + target + "/like", who.token, null);
+  private void like(Forum.Member who, String target, boolean like) {
+    Api.Response r = api.send(like ? HttpMethod.PUT : HttpMethod.DELETE, "/api/" + target + "/like", who.token(), null);
     assertEquals(200, r.status(), r.toString());
   }
 
-  private void read(long post, Person who) {
-    Api.Response r = api.get("/api/posts/" + post, who == null ? null : who.token);
+  private void read(long post, Forum.Member who) {
+    Api.Response r = api.get("/api/posts/" + post, who == null ? null : who.token());
     assertEquals(200, r.status(), r.toString());
   }
 
@@ -196,13 +167,6 @@ class StatsTest {
     } while (!cursor.equals("0"));
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   // --- the tests -----------------------------------------------------------------------------------
 
@@ -212,10 +176,10 @@ class StatsTest {
   void figuresMatchTheDatabase() {
     JsonObject before = agreedToday(api);
 
-    Person ann = person("ann");
-    Person ben = person("ben");
-    Person cy = person("cy");
-    person("lurker");
+    Forum.Member ann = forum.member("ann");
+    Forum.Member ben = forum.member("ben");
+    Forum.Member cy = forum.member("cy");
+    forum.member("lurker");
     long p1 = post(ann, "First");
     long p2 = post(ann, "Second");
     long p3 = post(ben, "Third");
@@ -237,7 +201,7 @@ class StatsTest {
     long goneComment = comment(api, ann, gone, null);
     like(ben, "posts/" + gone, true);
     like(cy, "comments/" + goneComment, true);
-    assertEquals(204, api.send(HttpMethod.DELETE, "/api/posts/" + gone, cy.token, null).status());
+    assertEquals(204, api.send(HttpMethod.DELETE, "/api/posts/" + gone, cy.token(), null).status());
     read(p1, ben);
     read(p1, cy);
     read(p1, null);
@@ -249,7 +213,7 @@ class StatsTest {
     assertEquals(before.getLong("posts") + 3, after.getLong("posts"), after.encode());
     assertEquals(before.getLong("comments") + 4, after.getLong("comments"), after.encode());
     assertEquals(before.getLong("likes") + 4, after.getLong("likes"), after.encode());
-    assertEquals(1, TestDb.count("SELECT COUNT(*) FROM activity_days WHERE user_id = ? AND day = ?", ann.id, utcToday()),
+    assertEquals(1, TestDb.count("SELECT COUNT(*) FROM activity_days WHERE user_id = ? AND day = ?", ann.id(), utcToday()),
         "ann's withdrawn like keeps her active today in the database too");
     JsonObject withViews = waitForViews(p1, 3, p2, 1);
     assertTrue(withViews.getLong("views") >= before.getLong("views") + 4, withViews.encode());
@@ -274,7 +238,7 @@ class StatsTest {
     MessageConsumer<JsonObject> spy = a.node.vertx().eventBus().consumer("event.comment.created",
         msg -> seen.add(msg.body()));
     spy.completion().await();
-    Person dee = person("dee");
+    Forum.Member dee = forum.member("dee");
     long post = post(dee, "Echo");
     comment(api, dee, post, null);
     JsonObject event = seen.poll(10, TimeUnit.SECONDS);
@@ -293,7 +257,7 @@ class StatsTest {
   @DisplayName("rebuilding today while comments and likes keep coming loses none and counts none twice")
   void rebuildWhileWriting() throws Exception {
     agreedToday(api);
-    Person eve = person("eve");
+    Forum.Member eve = forum.member("eve");
     long post = post(eve, "Busy");
     // Several writers, so that events keep arriving inside every rebuild, the last one included.
     List<CompletableFuture<Void>> writers = new ArrayList<>();
@@ -313,7 +277,7 @@ class StatsTest {
     int rebuilds = 0;
     while (!writing.isDone()) {
       Api.Response r = (rebuilds % 2 == 0 ? api : apiB).send(HttpMethod.POST,
-          "/api/stats/rebuild?day=" + utcToday(), forum.adminToken, null);
+          "/api/stats/rebuild?day=" + utcToday(), forum.adminToken(), null);
       assertEquals(200, r.status(), r.toString());
       rebuilds++;
     }
@@ -325,13 +289,13 @@ class StatsTest {
   @Test
   @DisplayName("the summary has the database's totals, today's figures and today's busiest posts with their counts")
   void summary() {
-    Person fay = person("fay");
+    Forum.Member fay = forum.member("fay");
     long busy = post(fay, "Busy today");
     comment(api, fay, busy, null);
     like(fay, "posts/" + busy, true);
     JsonObject today = agreedToday(api);
 
-    Api.Response r = api.get("/api/stats/summary", forum.adminToken);
+    Api.Response r = api.get("/api/stats/summary", forum.adminToken());
     assertEquals(200, r.status(), r.toString());
     JsonObject summary = r.json();
     JsonObject totals = summary.getJsonObject("totals");
@@ -374,7 +338,7 @@ class StatsTest {
   @Test
   @DisplayName("a bad range is a 400 that says what is wrong; a range of zeros before the forum existed is fine")
   void badRanges() {
-    String admin = forum.adminToken;
+    String admin = forum.adminToken();
     assertProblem(api.get("/api/stats/daily?from=2025-02-01&to=2025-01-01", admin), 400, "after");
     assertProblem(api.get("/api/stats/daily?from=2025-02-30&to=2025-03-01", admin), 400, "from must be a date");
     assertProblem(api.get("/api/stats/daily?from=yesterday", admin), 400, "from");
@@ -398,7 +362,7 @@ class StatsTest {
     LocalDate to = from.plusDays(59);
     pastDays(from, 60);
     for (int pass = 0; pass < 2; pass++) {
-      Api.Response r = (pass == 0 ? api : apiB).get("/api/stats/daily?from=" + from + "&to=" + to, forum.adminToken);
+      Api.Response r = (pass == 0 ? api : apiB).get("/api/stats/daily?from=" + from + "&to=" + to, forum.adminToken());
       assertEquals(200, r.status(), r.toString());
       var days = r.json().getJsonArray("days");
       assertEquals(60, days.size());
@@ -469,19 +433,19 @@ class StatsTest {
   @DisplayName("an admin watching the stats channel gets today's figures at once, then after an action, at most once"
       + " a second; users and guests are refused")
   void liveFigures() {
-    Person gus = person("gus");
+    Forum.Member gus = forum.member("gus");
     long post = post(gus, "Live");
     try (BridgeClient admin = BridgeClient.connect(b.bridgePort);
          BridgeClient user = BridgeClient.connect(a.bridgePort);
          BridgeClient guest = BridgeClient.connect(a.bridgePort)) {
       long before = database(utcToday()).getLong("comments");
-      admin.subscribe("stats", forum.adminToken);
+      admin.subscribe("stats", forum.adminToken());
       JsonObject current = admin.await("today's figures on subscribing",
           f -> "rec".equals(f.getString("type")) && "stats".equals(f.getString("address"))).getJsonObject("body");
       assertEquals("stats", current.getString("type"), current.encode());
       assertEquals(utcToday(), current.getJsonObject("data").getString("day"));
       assertEquals(before, current.getJsonObject("data").getLong("comments"), "today's figures, before any change");
-      user.register("stats", gus.token);
+      user.register("stats", gus.token());
       JsonObject refused = user.error();
       assertEquals("access_denied", refused.getString("body"), refused.encode());
       guest.register("stats", null);

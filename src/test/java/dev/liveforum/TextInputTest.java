@@ -34,7 +34,7 @@ class TextInputTest {
     node = TestNode.start();
     api = new Api(node.port);
     Forum forum = new Forum(api);
-    admin = forum.adminToken;
+    admin = forum.adminToken();
     author = forum.user("writer");
     boardId = forum.board("Texts");
   }

@@ -5,7 +5,6 @@ import dev.liveforum.support.Api;
 import dev.liveforum.support.BridgeClient;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.Forum;
-import dev.liveforum.support.Posts;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import dev.liveforum.support.Ui;
@@ -45,12 +44,10 @@ class TokenRenewalBrowserTest {
   @DisplayName("a reply's notification reaches the badge live after the token the page subscribed with expired")
   void badgeStaysLive() {
     String carol = unique("carol");
-    JsonObject carols = api.newUser(carol, Forum.PASSWORD);
-    long carolId = carols.getJsonObject("user").getLong("id");
-    String bobEmail = unique("bob").toLowerCase() + "@example.com";
-    String bobToken = api.newUser(bobEmail.substring(0, bobEmail.indexOf('@')), Forum.PASSWORD).getString("accessToken");
-    long post = Posts.post(api, bobToken, Posts.board(api, Posts.admin(api, unique("admin"), Forum.PASSWORD),
-        unique("Renewals")), "Renewals", "nothing yet");
+    Forum forum = new Forum(api);
+    long carolId = forum.register(carol).id();
+    Forum.Member bob = forum.member("bob");
+    long post = forum.postId(bob.token(), forum.board("Renewals"), "Renewals", "nothing yet");
     try (Browser browser = Browser.desktop()) {
       Ui.signIn(browser, site, carol);
       browser.open(site + "/");
@@ -58,13 +55,12 @@ class TokenRenewalBrowserTest {
       // A socket of carol's signed in after the page subscribed: its token expires no earlier than the page's first.
       String channel = "user." + carolId;
       try (BridgeClient witness = BridgeClient.connect(node.bridgePort)) {
-        witness.subscribe(channel, api.login(carol.toLowerCase() + "@example.com", Forum.PASSWORD).getString("accessToken"));
+        witness.subscribe(channel, forum.login(carol).token());
         JsonObject ended = witness.await("the witness's token to expire", f -> "err".equals(f.getString("type"))
             && channel.equals(f.getString("address")), 3 * TTL_SECONDS);
         assertEquals("token_expired", ended.getString("body"));
       }
-      String bobAgain = api.login(bobEmail, Forum.PASSWORD).getString("accessToken");
-      Posts.comment(api, bobAgain, post, null, "@" + carol + " are you there?");
+      forum.commentId(forum.login(bob.name()).token(), post, null, "@" + carol + " are you there?");
       browser.waitUntil(d -> !d.findElements(By.cssSelector("[data-badge]")).isEmpty()
           && d.findElement(By.cssSelector("[data-badge]")).isDisplayed()
           && d.findElement(By.cssSelector("[data-badge]")).getText().equals("1"), Ui.LIVE, "the badge to count the mention");

@@ -3,11 +3,9 @@ package dev.liveforum;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Browser;
 import dev.liveforum.support.Forum;
-import dev.liveforum.support.Posts;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.Ui;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -37,6 +35,7 @@ class TourBrowserTest {
 
   private TestNode node;
   private Api api;
+  private Forum forum;
   private String site;
   private String admin;
   private String adminToken;
@@ -48,20 +47,22 @@ class TourBrowserTest {
   void start() {
     node = TestNode.start();
     api = new Api(node.port);
+    forum = new Forum(api);
     site = "http://localhost:" + node.port;
-    admin = unique("admin");
-    adminToken = Posts.admin(api, admin, Forum.PASSWORD);
+    Forum.Member administrator = forum.admin("admin");
+    admin = administrator.name();
+    adminToken = administrator.token();
     String bob = unique("bob");
-    bobToken = api.newUser(bob, Forum.PASSWORD).getString("accessToken");
-    board = Posts.board(api, adminToken, unique("Announcements"));
-    post = Posts.post(api, adminToken, board, "Welcome to the forum",
+    bobToken = forum.register(bob).token();
+    board = forum.board("Announcements");
+    post = forum.postId(adminToken, board, "Welcome to the forum",
         "Here everything is **live**: comments, likes and readers.\n\n- say hello below\n- be kind");
-    long first = Posts.comment(api, bobToken, post, null, "Hello! Glad to be here, @" + admin);
-    long reply = Posts.comment(api, adminToken, post, first, "Welcome, bob. Make yourself at home.");
-    Posts.comment(api, bobToken, post, reply, "Thanks! Is there a **Markdown** cheat sheet?");
-    Posts.comment(api, bobToken, post, null, "And a second thread, to show how replies nest.");
-    Posts.post(api, bobToken, board, "안녕하세요 — 첫 글입니다", "한국어로 쓴 글입니다.");
-    Posts.post(api, bobToken, board, "Weekend meetup?", "Who is in town on Saturday?");
+    long first = forum.commentId(bobToken, post, null, "Hello! Glad to be here, @" + admin);
+    long reply = forum.commentId(adminToken, post, first, "Welcome, bob. Make yourself at home.");
+    forum.commentId(bobToken, post, reply, "Thanks! Is there a **Markdown** cheat sheet?");
+    forum.commentId(bobToken, post, null, "And a second thread, to show how replies nest.");
+    forum.postId(bobToken, board, "안녕하세요 — 첫 글입니다", "한국어로 쓴 글입니다.");
+    forum.postId(bobToken, board, "Weekend meetup?", "Who is in town on Saturday?");
     assertEquals(200, api.send(HttpMethod.PUT, "/api/posts/" + post + "/like", bobToken, null).status());
   }
 
@@ -141,7 +142,7 @@ class TourBrowserTest {
       browser.open(site + "/boards/" + board);
       Ui.waitLive(browser);
       List<String> before = titles(browser);
-      long fresh = Posts.post(api, bobToken, board, "Fresh off the press", "Just now");
+      long fresh = forum.postId(bobToken, board, "Fresh off the press", "Just now");
       browser.waitUntil(d -> d.findElement(By.cssSelector("[data-new-posts]")).isDisplayed(), Ui.LIVE, "the offer of a new post");
       assertEquals("Show 1 new post", browser.text(By.cssSelector("[data-new-posts] button")));
       assertEquals(before, titles(browser), "the list moved before the reader asked");
@@ -182,7 +183,7 @@ class TourBrowserTest {
       assertTrue(api.get("/api/boards").text().contains(name + "_renamed"));
 
       long comments = todays(browser, "Comments");
-      Posts.comment(api, bobToken, post, null, "Counted live on the admin page");
+      forum.commentId(bobToken, post, null, "Counted live on the admin page");
       browser.waitUntil(d -> todays(browser, "Comments") == comments + 1, Ui.LIVE, "today's comments to count one more");
 
       int index = boardNames(browser).indexOf(name + "_renamed");

@@ -41,7 +41,6 @@ class UploadGuardTest {
   private Forum forum;
   private String author;
   private String stranger;
-  private long boardId;
 
   @BeforeAll
   void start() {
@@ -54,7 +53,6 @@ class UploadGuardTest {
     forum = new Forum(api);
     author = forum.user("painter");
     stranger = forum.user("stranger");
-    boardId = forum.board("Gallery");
   }
 
   @AfterAll
@@ -87,10 +85,6 @@ class UploadGuardTest {
     System.arraycopy(png, 0, body, head.length, png.length);
     System.arraycopy(tail, 0, body, head.length + png.length, tail.length);
     return body;
-  }
-
-  private long newPost() {
-    return forum.post(author, boardId, "Pictures", "look").getLong("id");
   }
 
   /** An upload's request head; {@code extra} are further header lines, each ending in CRLF. */
@@ -128,7 +122,7 @@ class UploadGuardTest {
   @Test
   @DisplayName("without a token: 401 and closed while only the headers have come; a client that keeps sending is cut off")
   void guestRefusedBeforeBody() {
-    long postId = newPost();
+    long postId = forum.post(author);
     try (RawConnection c = RawConnection.open(node.port)) {
       c.send(head(postId, null, 5_300_000, ""));
       assertRefused(c, 401, "access token");
@@ -151,7 +145,7 @@ class UploadGuardTest {
   @Test
   @DisplayName("with Expect: 100-continue, a guest, a stranger and a missing post get their refusal instead of 100 Continue")
   void noContinueForRefusals() {
-    long postId = newPost();
+    long postId = forum.post(author);
     try (RawConnection c = expecting("127.0.0.1", postId, null, "")) {
       assertRefused(c, 401, "access token");
     }
@@ -169,7 +163,7 @@ class UploadGuardTest {
   @Test
   @DisplayName("the author's upload with Expect: 100-continue gets 100 Continue, then 201")
   void curlStyleUpload() {
-    try (RawConnection c = expecting("127.0.0.1", newPost(), author, "")) {
+    try (RawConnection c = expecting("127.0.0.1", forum.post(author), author, "")) {
       assertContinue(c);
       c.send(form);
       assertStored(c);
@@ -179,7 +173,7 @@ class UploadGuardTest {
   @Test
   @DisplayName("uploads in flight past a client's budget get 429, past the node's 503, both with Retry-After, before their bodies")
   void pendingBytesCapped() {
-    long postId = newPost();
+    long postId = forum.post(author);
     try (RawConnection first = expecting("127.0.0.1", postId, author, "");
          RawConnection second = expecting("127.0.0.2", postId, author, "")) {
       assertContinue(first);
@@ -207,7 +201,7 @@ class UploadGuardTest {
   @Test
   @DisplayName("behind a trusted proxy the budget is the forwarded client's, not the proxy's")
   void pendingBytesPerForwardedClient() {
-    long postId = newPost();
+    long postId = forum.post(author);
     try (RawConnection alice = expecting(PROXY, postId, author, "X-Forwarded-For: 203.0.113.5\r\n");
          RawConnection bob = expecting(PROXY, postId, author, "X-Forwarded-For: 203.0.113.6\r\n")) {
       assertContinue(alice);

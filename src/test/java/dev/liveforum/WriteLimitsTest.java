@@ -340,11 +340,9 @@ class WriteLimitsTest {
 
   /** A user whose account is two days old, signed in after it aged (the token says when it was made). */
   private String oldUser(String base) {
-    String name = Forum.unique(base);
-    JsonObject login = apiA.newUser(name, PASSWORD);
-    TestDb.update("UPDATE users SET created_at = created_at - INTERVAL 2 DAY WHERE id = ?",
-        login.getJsonObject("user").getLong("id"));
-    return apiA.login(name.toLowerCase() + "@example.com", PASSWORD).getString("accessToken");
+    Forum.Member member = forum.member(base);
+    TestDb.update("UPDATE users SET created_at = created_at - INTERVAL 2 DAY WHERE id = ?", member.id());
+    return forum.login(member.name()).token();
   }
 
   private long postId(String token) {

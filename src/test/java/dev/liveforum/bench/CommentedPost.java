@@ -1,9 +1,7 @@
 package dev.liveforum.bench;
 
 import dev.liveforum.support.Api;
-import dev.liveforum.support.Posts;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
+import dev.liveforum.support.Forum;
 
 /**
  * The post the {@code post-page} scenario reads, with a thread of {@link #COMMENTS} comments made
@@ -18,7 +16,8 @@ record CommentedPost(long id, String title, String lastComment) {
 
   static CommentedPost create(Api api, Seed seed) {
     String title = "Benchmark thread with " + COMMENTS + " comments";
-    long post = Posts.post(api, seed.userTokens().get(0), seed.board(), title,
+    Forum forum = new Forum(api);
+    long post = forum.postId(seed.userTokens().get(0), seed.board(), title,
         "A post the benchmark reads as a page, with its whole thread of comments and replies below it.");
     int made = 0;
     String last = null;
@@ -26,7 +25,7 @@ record CommentedPost(long id, String title, String lastComment) {
       Long parent = null;
       for (int depth = 0; depth <= (root % 2 == 1 ? CHAIN : 0); depth++) {
         last = text(++made);
-        parent = Posts.comment(api, seed.userTokens().get(made % seed.userTokens().size()), post, parent, last);
+        parent = forum.commentId(seed.userTokens().get(made % seed.userTokens().size()), post, parent, last);
       }
     }
     return new CommentedPost(post, title, last);

@@ -37,7 +37,7 @@ record Seed(String adminToken, long board, List<String> userTokens, List<Long> p
     for (int i = 0; i < POSTS; i++) {
       posts.add(forum.post(users.get(i % USERS), board, "Benchmark post " + i, CONTENT).getLong("id"));
     }
-    return new Seed(forum.adminToken, board, List.copyOf(users), List.copyOf(posts));
+    return new Seed(forum.adminToken(), board, List.copyOf(users), List.copyOf(posts));
   }
 
   List<Long> few() {

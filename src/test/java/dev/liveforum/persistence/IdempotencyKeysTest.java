@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.util.List;
 import java.util.UUID;
 
+import static dev.liveforum.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The key table itself: two attempts of one key in flight at once, and the purge of old keys. */
@@ -66,7 +67,7 @@ class IdempotencyKeysTest {
         List.of(command(key), command(other)), IdempotencyKeys.Key::of, writes -> Future.succeededFuture(
             writes.stream().map(w -> Future.succeededFuture(new JsonObject().put("made",
                 w.getJsonObject(Field.IDEMPOTENCY).getString(Field.KEY).equals(key) ? "second" : "other"))).toList())));
-    awaitUntil(() -> lockWaits() == 1, "the second attempt waiting for the first's key");
+    eventually("the second attempt waiting for the first's key", () -> lockWaits() == 1);
     vertx.runOnContext(v -> commitFirst.complete());
 
     assertEquals("first", first.await().getString("made"));
@@ -98,20 +99,5 @@ class IdempotencyKeysTest {
   private static long lockWaits() {
     return TestDb.count("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE()"
         + " AND COMMAND = 'Execute' AND INFO LIKE 'INSERT INTO idempotency_keys%'");
-  }
-
-  private static void awaitUntil(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within 30 s: " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

@@ -116,38 +116,7 @@ public final class Api {
    * events are numbered after the REST call that made them has answered.
    */
   public JsonObject awaitSeq(String path, long seq) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    JsonObject last = null;
-    while (System.currentTimeMillis() < deadline) {
-      last = get(path).json();
-      if (last.getLong("seq", 0L) >= seq) {
-        return last;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    throw new AssertionError("seq " + seq + " not reached within 10 s: " + last);
-  }
-
-  /** Registers and signs in a new user; returns the login response body. */
-  public JsonObject newUser(String username, String password) {
-    Response r = post("/api/auth/register", new JsonObject().put("username", username)
-        .put("email", username.toLowerCase() + "@example.com").put("password", password));
-    if (r.status() != 201) {
-      throw new AssertionError("register " + username + ": " + r);
-    }
-    return login(username.toLowerCase() + "@example.com", password);
-  }
-
-  public JsonObject login(String email, String password) {
-    Response r = post("/api/auth/login", new JsonObject().put("email", email).put("password", password));
-    if (r.status() != 200) {
-      throw new AssertionError("login " + email + ": " + r);
-    }
-    return r.json();
+    return Eventually.eventually(path + " reaches seq " + seq, () -> get(path).json(),
+        caughtUp -> caughtUp.getLong("seq", 0L) >= seq);
   }
 }

@@ -168,20 +168,6 @@ public final class BridgeClient implements AutoCloseable {
     return closed;
   }
 
-  /** Whether the server closed the connection within 10 s. */
-  public boolean closedByServer() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!closed && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return closed;
-  }
-
   /** The status code of the server's close frame (1000: a deliberate close); null if the connection just dropped. */
   public Short closeStatus() {
     return socket.closeStatusCode();

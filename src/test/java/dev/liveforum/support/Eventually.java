@@ -2,6 +2,7 @@ package dev.liveforum.support;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Waiting for what another thread, node or process does: a wait that runs out fails the test and says what it waited for. */
@@ -26,12 +27,35 @@ public final class Eventually {
         throw new AssertionError("gave up after " + timeout.toMillis() + " ms waiting until " + what
             + (account.isEmpty() ? "" : "; saw " + account));
       }
-      try {
-        Thread.sleep(POLL_MS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting until " + what, e);
+      pause(what);
+    }
+  }
+
+  /** Reads {@code probe} up to {@link #WAIT} until what it reads satisfies {@code done}; returns that reading. */
+  public static <T> T eventually(String what, Supplier<T> probe, Predicate<? super T> done) {
+    return eventually(what, WAIT, probe, done);
+  }
+
+  /** As {@link #eventually(String, Supplier, Predicate)} for up to {@code timeout}; on failure says what it last read. */
+  public static <T> T eventually(String what, Duration timeout, Supplier<T> probe, Predicate<? super T> done) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    T last = probe.get();
+    while (!done.test(last)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("gave up after " + timeout.toMillis() + " ms waiting until " + what + "; last saw " + last);
       }
+      pause(what);
+      last = probe.get();
+    }
+    return last;
+  }
+
+  private static void pause(String what) {
+    try {
+      Thread.sleep(POLL_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting until " + what, e);
     }
   }
 }
