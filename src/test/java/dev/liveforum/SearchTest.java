@@ -3,6 +3,9 @@ package dev.liveforum;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
+import dev.liveforum.support.TestServices;
+import dev.liveforum.config.Setting;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,11 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Full-text search over REST. InnoDB indexes words of three letters or more and skips stopwords, so
+ * Search over REST as MariaDB FULLTEXT answers it: on a node without the search role (SearchIndexTest has
+ * the index). InnoDB indexes words of three letters or more and skips stopwords, so
  * the words searched for here are longer, rare, and used by no other test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DisplayName("Searching posts")
+@DisplayName("Searching posts with no search node: MariaDB FULLTEXT answers")
 class SearchTest {
   private static final String PASSWORD = "correct horse battery";
 
@@ -51,7 +55,8 @@ class SearchTest {
 
   @BeforeAll
   void start() {
-    node = TestNode.start();
+    node = TestNode.start(TestServices.config().with(Setting.ROLES,
+        new JsonArray(List.of("http", "persistence", "cache", "bridge", "notification", "stats"))));
     api = new Api(node.port);
     forum = new Forum(api);
     admin = forum.adminToken();
@@ -98,6 +103,7 @@ class SearchTest {
     assertTrue(first.getDouble("score") > r.json().getJsonArray("items").getJsonObject(2).getDouble("score"),
         r.toString());
     assertEquals(0, first.getLong("viewCount"));
+    assertEquals("fulltext", r.json().getString("engine"));
     assertFalse(first.getBoolean("likedByMe"));
     assertNull(r.json().getString("nextCursor"));
 
