@@ -5,6 +5,8 @@ import dev.liveforum.bus.Bus;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
+import dev.liveforum.support.TestServices;
+import dev.liveforum.config.Setting;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
@@ -380,6 +382,24 @@ class SearchIndexTest {
     for (String w : words) {
       assertEquals(hits(b, w), hits(c, w), w);
       assertFalse(hits(b, w).isEmpty(), w);
+    }
+  }
+
+  @Test
+  @Order(23)
+  @DisplayName("a search node started again on its directory opens its index and catches up on what it missed")
+  void restartCatchesUp() {
+    String dir = c.config.searchDir();
+    c.close();
+    long missed = forum.postId(writer, board, "무궁화 정원", "꺼져 있는 동안 쓴 글");
+    eventually("the running search node finds the post", () -> hits(b, "무궁화") != null
+        && hits(b, "무궁화").contains("p" + missed));
+    c = TestNode.start(TestNode.clusterMember(TestServices.config().with(Setting.SEARCH_DIR, dir), "search"));
+    assertEquals(dir, c.config.searchDir());
+    eventually("the restarted node finds the post written while it was down", () -> hits(c, "무궁화") != null
+        && hits(c, "무궁화").contains("p" + missed));
+    for (String w : List.of("댓글", "comment", "subscription")) {
+      assertEquals(hits(b, w), hits(c, w), w);
     }
   }
 
