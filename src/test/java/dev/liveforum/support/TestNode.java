@@ -66,7 +66,14 @@ public final class TestNode implements AutoCloseable {
     }
     try {
       java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("liveforum-search-");
-      dir.toFile().deleteOnExit();
+      TestServices.afterRun(() -> {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+          for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            java.nio.file.Files.deleteIfExists(p);
+          }
+        }
+        return null;
+      });
       return config.with(Setting.SEARCH_DIR, dir.toString());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
