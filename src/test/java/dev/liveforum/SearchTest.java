@@ -46,6 +46,7 @@ class SearchTest {
   private String admin;
   private String authorToken;
   private String authorName;
+  private long authorId;
   private long kitchen;
   private long garden;
   private long inTitle;
@@ -63,7 +64,9 @@ class SearchTest {
     kitchen = forum.board("Kitchen ");
     garden = forum.board("Garden ");
     authorName = unique("baker");
-    authorToken = forum.register(authorName).token();
+    Forum.Member author = forum.register(authorName);
+    authorToken = author.token();
+    authorId = author.id();
     inTitle = forum.postId(authorToken, kitchen, "Marzipan recipes", "Almonds, sugar and patience.");
     inBody = forum.postId(authorToken, kitchen, "Holiday baking", "Grandma's marzipan is legendary.");
     everywhere = forum.postId(authorToken, garden, "Marzipan, marzipan",
@@ -117,6 +120,19 @@ class SearchTest {
     List<Long> found = ids(search(q("marzipan") + "&boardId=" + kitchen));
     assertEquals(Set.of(inTitle, inBody), new HashSet<>(found));
     assertEquals(List.of(everywhere), ids(search(q("marzipan") + "&boardId=" + garden)));
+  }
+
+  @Test
+  @DisplayName("authorId, from and to (UTC days) filter as the index's search does")
+  void authorAndDays() {
+    Set<Long> marzipan = Set.of(everywhere, inTitle, inBody);
+    assertEquals(marzipan, new HashSet<>(ids(search(q("marzipan") + "&authorId=" + authorId))));
+    long other = forum.member("otherbaker").id();
+    assertEquals(List.of(), ids(search(q("marzipan") + "&authorId=" + other)));
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    assertEquals(marzipan, new HashSet<>(ids(search(q("marzipan") + "&from=" + today + "&to=" + today))));
+    assertEquals(List.of(), ids(search(q("marzipan") + "&from=" + today.plusDays(1))));
+    assertEquals(List.of(), ids(search(q("marzipan") + "&to=" + today.minusDays(1))));
   }
 
   @Test
