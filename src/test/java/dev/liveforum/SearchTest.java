@@ -3,6 +3,9 @@ package dev.liveforum;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestNode;
+import dev.liveforum.support.TestServices;
+import dev.liveforum.config.Setting;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,11 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Full-text search over REST. InnoDB indexes words of three letters or more and skips stopwords, so
+ * Search over REST as MariaDB FULLTEXT answers it: on a node without the search role (SearchIndexTest has
+ * the index). InnoDB indexes words of three letters or more and skips stopwords, so
  * the words searched for here are longer, rare, and used by no other test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DisplayName("Searching posts")
+@DisplayName("Searching posts with no search node: MariaDB FULLTEXT answers")
 class SearchTest {
   private static final String PASSWORD = "correct horse battery";
 
@@ -42,6 +46,7 @@ class SearchTest {
   private String admin;
   private String authorToken;
   private String authorName;
+  private long authorId;
   private long kitchen;
   private long garden;
   private long inTitle;
@@ -51,14 +56,17 @@ class SearchTest {
 
   @BeforeAll
   void start() {
-    node = TestNode.start();
+    node = TestNode.start(TestServices.config().with(Setting.ROLES,
+        new JsonArray(List.of("http", "persistence", "cache", "bridge", "notification", "stats"))));
     api = new Api(node.port);
     forum = new Forum(api);
     admin = forum.adminToken();
     kitchen = forum.board("Kitchen ");
     garden = forum.board("Garden ");
     authorName = unique("baker");
-    authorToken = forum.register(authorName).token();
+    Forum.Member author = forum.register(authorName);
+    authorToken = author.token();
+    authorId = author.id();
     inTitle = forum.postId(authorToken, kitchen, "Marzipan recipes", "Almonds, sugar and patience.");
     inBody = forum.postId(authorToken, kitchen, "Holiday baking", "Grandma's marzipan is legendary.");
     everywhere = forum.postId(authorToken, garden, "Marzipan, marzipan",
@@ -98,6 +106,7 @@ class SearchTest {
     assertTrue(first.getDouble("score") > r.json().getJsonArray("items").getJsonObject(2).getDouble("score"),
         r.toString());
     assertEquals(0, first.getLong("viewCount"));
+    assertEquals("fulltext", r.json().getString("engine"));
     assertFalse(first.getBoolean("likedByMe"));
     assertNull(r.json().getString("nextCursor"));
 
@@ -111,6 +120,19 @@ class SearchTest {
     List<Long> found = ids(search(q("marzipan") + "&boardId=" + kitchen));
     assertEquals(Set.of(inTitle, inBody), new HashSet<>(found));
     assertEquals(List.of(everywhere), ids(search(q("marzipan") + "&boardId=" + garden)));
+  }
+
+  @Test
+  @DisplayName("authorId, from and to (UTC days) filter as the index's search does")
+  void authorAndDays() {
+    Set<Long> marzipan = Set.of(everywhere, inTitle, inBody);
+    assertEquals(marzipan, new HashSet<>(ids(search(q("marzipan") + "&authorId=" + authorId))));
+    long other = forum.member("otherbaker").id();
+    assertEquals(List.of(), ids(search(q("marzipan") + "&authorId=" + other)));
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    assertEquals(marzipan, new HashSet<>(ids(search(q("marzipan") + "&from=" + today + "&to=" + today))));
+    assertEquals(List.of(), ids(search(q("marzipan") + "&from=" + today.plusDays(1))));
+    assertEquals(List.of(), ids(search(q("marzipan") + "&to=" + today.minusDays(1))));
   }
 
   @Test

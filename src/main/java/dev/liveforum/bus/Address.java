@@ -65,7 +65,31 @@ public final class Address {
   public static final String VIEW_PENDING = "cache.view.pending";
   /** Adds a batch of buffered views to the posts' counts, once per batch id. */
   public static final String POST_ADD_VIEWS = "persistence.post.addViews";
+  /** MariaDB FULLTEXT search: what answers when no search role is ready (see search/). */
   public static final String POST_SEARCH = "persistence.post.search";
+  /** Posts as list items, by id: {@code {ids, actorId?}} → {@code {items}} (those that exist, any order). */
+  public static final String POST_CARDS = "persistence.post.cards";
+  /**
+   * Posts or comments for building a search index, oldest first: {@code {type: posts|comments, after, limit}}
+   * → {@code {items}}, each with its text, board, author and creation time; deleted comments left out.
+   */
+  public static final String SEARCH_FEED = "persistence.search.feed";
+  /** A search on a node's index: served only by search roles whose index is built. */
+  public static final String SEARCH_QUERY = "search.query";
+  /**
+   * One node's search role, addressed per node: {@code search.query.<nodeId>}, as {@link #SEARCH_QUERY}. For
+   * comparing nodes' indexes (each node keeps its own).
+   */
+  public static String searchQueryOn(String nodeId) {
+    return SEARCH_QUERY + "." + nodeId;
+  }
+
+  /** Title suggestions as one types: {@code {q, boardId?}} → {@code {items: [{id, title}]}}. */
+  public static final String SEARCH_SUGGEST = "search.suggest";
+  /** An admin asks for every search node's index to be rebuilt from the database. */
+  public static final String SEARCH_REBUILD = "search.rebuild";
+  /** Published to every search node: rebuild your index (while still answering from the old). */
+  public static final String SEARCH_REBUILD_ALL = "search.rebuild.all";
   public static final String USER_PROFILE = "persistence.user.profile";
   public static final String USER_POSTS = "persistence.user.posts";
   public static final String USER_COMMENTS = "persistence.user.comments";

@@ -65,6 +65,7 @@ public final class Field {
   public static final String GENERATION = "generation";
   public static final String VALUE = "value";
   public static final String POST_IDS = "postIds";
+  public static final String IDS = "ids";
 
   public static final String VIEW_COUNT = "viewCount";
   /** Who viewed: {@code u:<user id>} for a signed-in reader, {@code ip:<address>} for a guest. */

@@ -80,7 +80,7 @@ public final class Config {
 
   /** The limits on what people do (see README "Limits"), and what one text or one user may hold. */
   public record Limits(int newAccountHours, Limit post, Limit comment, Limit edit, Limit like, Limit likeTarget,
-      Limit upload, Limit search, Limit typing, int mentionsPerText, long imageQuotaBytes) {}
+      Limit upload, Limit search, Limit suggest, Limit typing, int mentionsPerText, long imageQuotaBytes) {}
 
   public record Cluster(boolean enabled, String name, String host, int port, List<String> members, String configFile) {}
 
@@ -150,6 +150,10 @@ public final class Config {
 
   public long viewsFlushIntervalMs() {
     return integer(Setting.VIEWS_FLUSH_INTERVAL);
+  }
+
+  public String searchDir() {
+    return string(Setting.SEARCH_DIR);
   }
 
   public String devDataDir() {
@@ -251,6 +255,8 @@ public final class Config {
             Setting.LIMIT_UPLOAD_PER_IP, Setting.LIMIT_UPLOAD_WINDOW),
         limit("search", "searches", Setting.LIMIT_SEARCH_PER_USER, Setting.LIMIT_SEARCH_NEW_ACCOUNT,
             Setting.LIMIT_SEARCH_PER_IP, Setting.LIMIT_SEARCH_WINDOW),
+        limit("suggest", "title suggestions", Setting.LIMIT_SUGGEST_PER_USER, Setting.LIMIT_SUGGEST_NEW_ACCOUNT,
+            Setting.LIMIT_SUGGEST_PER_IP, Setting.LIMIT_SUGGEST_WINDOW),
         limit("typing", "typing signals", Setting.LIMIT_TYPING_PER_USER, Setting.LIMIT_TYPING_NEW_ACCOUNT,
             Setting.LIMIT_TYPING_PER_IP, Setting.LIMIT_TYPING_WINDOW),
         integer(Setting.LIMITS_MENTIONS_PER_TEXT), integer(Setting.LIMITS_IMAGE_QUOTA_KIB) * 1024L);

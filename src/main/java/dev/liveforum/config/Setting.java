@@ -159,6 +159,13 @@ public enum Setting {
   LIMIT_SEARCH_PER_IP("limits.search.perIp", Type.INT, "30",
       "searches by guests (the search page, and the API without a token) one client IP (see `http.trustedProxies`) may make per `limits.search.windowSeconds`; signed-in users are counted per user only, as many share an address"),
   LIMIT_SEARCH_WINDOW("limits.search.windowSeconds", Type.INT, "60", "the window of the search limits (it starts at the first search counted)"),
+  LIMIT_SUGGEST_PER_USER("limits.suggest.perUser", Type.INT, "300",
+      "title suggestions (one per keystroke in a search box) one signed-in user may ask for per `limits.suggest.windowSeconds`; more get 429 with `Retry-After`"),
+  LIMIT_SUGGEST_NEW_ACCOUNT("limits.suggest.newAccount", Type.INT, "300",
+      "as `limits.suggest.perUser`, for an account younger than `limits.newAccountHours`"),
+  LIMIT_SUGGEST_PER_IP("limits.suggest.perIp", Type.INT, "300",
+      "title suggestions guests may ask for per client IP (see `http.trustedProxies`) per `limits.suggest.windowSeconds`"),
+  LIMIT_SUGGEST_WINDOW("limits.suggest.windowSeconds", Type.INT, "60", "the window of the suggestion limits"),
   LIMIT_TYPING_PER_USER("limits.typing.perUser", Type.INT, "60",
       "typing signals one user may send per `limits.typing.windowSeconds`, over every socket and bridge node; more are refused with a `typing_too_fast` error frame"),
   LIMIT_TYPING_NEW_ACCOUNT("limits.typing.newAccount", Type.INT, "60",
@@ -184,6 +191,8 @@ public enum Setting {
       "where to find other members (comma list of `host` or `host:port`)"),
   CLUSTER_CONFIG("cluster.configFile", Type.STRING, "cluster.xml",
       "Hazelcast XML file; the copy inside the jar is used when the file does not exist"),
+  SEARCH_DIR("search.dir", Type.STRING, "data/search",
+      "where the `search` role keeps its Lucene index (one per node: two nodes on one machine need two directories); an empty or missing index is built from the database at start"),
   DEV_DATA_DIR("dev.dataDir", Type.STRING, "data", "where `dev` keeps the embedded MariaDB's data and its JWT secret (`jwt-secret`) between runs");
 
   public enum Type { STRING, SECRET, INT, BOOL, LIST }

@@ -79,6 +79,10 @@ public final class Events {
   public static final List<String> STATS = List.of(UserEvents.Created.TYPE, PostEvents.Created.TYPE,
       PostEvents.Deleted.TYPE, CommentEvents.Created.TYPE, LikeEvents.Changed.TYPE, ViewEvents.Added.TYPE);
 
+  /** The events a search index follows: what posts and comments say, and their deletion (search/IndexedEvents). */
+  public static final List<String> SEARCH = List.of(PostEvents.Created.TYPE, PostEvents.Updated.TYPE,
+      PostEvents.Deleted.TYPE, CommentEvents.Created.TYPE, CommentEvents.Updated.TYPE, CommentEvents.Deleted.TYPE);
+
   /** Events after which someone may have to be notified (comments, replies, likes, @mentions). */
   public static final Set<String> NOTIFICATION_SOURCES = Set.of(CommentEvents.Created.TYPE,
       CommentEvents.Updated.TYPE, PostEvents.Created.TYPE, PostEvents.Updated.TYPE, LikeEvents.Changed.TYPE);

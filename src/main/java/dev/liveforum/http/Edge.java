@@ -7,6 +7,7 @@ import dev.liveforum.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
@@ -77,16 +78,34 @@ final class Edge {
     return ask(rc, address, body, false);
   }
 
+  /**
+   * Asks {@code address}; when no node serves it (none runs that role, or none is ready), asks
+   * {@code fallback} instead. A failed future has already been answered to the client as a problem.
+   */
+  Future<JsonObject> askOr(RoutingContext rc, String address, String fallback, JsonObject body) {
+    return ask(rc, address, body, false).recover(t -> {
+      if (t instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+        return ask(rc, fallback, body, true);
+      }
+      answerFailure(rc, t);
+      return Future.failedFuture(t);
+    });
+  }
+
   private Future<JsonObject> ask(RoutingContext rc, String address, JsonObject body, boolean answerFailure) {
     return Bus.request(vertx, address, body, RequestLog.id(rc), timeoutMs).onFailure(t -> {
       if (answerFailure) {
-        if (t instanceof ReplyException re) {
-          Problems.fromBus(rc, re);
-        } else {
-          rc.fail(t);
-        }
+        answerFailure(rc, t);
       }
     });
+  }
+
+  private static void answerFailure(RoutingContext rc, Throwable t) {
+    if (t instanceof ReplyException re) {
+      Problems.fromBus(rc, re);
+    } else {
+      rc.fail(t);
+    }
   }
 
   /** Asks {@code address} on behalf of the signed-in user (if any) and answers with the reply as {@code status}. */

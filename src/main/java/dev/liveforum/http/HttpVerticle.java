@@ -101,6 +101,8 @@ public class HttpVerticle extends VerticleBase {
       builder.getRoute("listUserPosts").addHandler(reads::userPosts);
       builder.getRoute("listUserComments").addHandler(reads::userComments);
       builder.getRoute("searchPosts").addHandler(reads::search);
+      builder.getRoute("suggestTitles").addHandler(reads::suggest);
+      builder.getRoute("rebuildSearchIndex").addHandler(reads::rebuildIndex);
       builder.getRoute("realtimeSince").addHandler(new RealtimeRoutes(edge)::since);
       NotificationRoutes notifications = new NotificationRoutes(edge);
       builder.getRoute("listNotifications").addHandler(notifications::list);
@@ -143,7 +145,7 @@ public class HttpVerticle extends VerticleBase {
       router.get("/health/live").handler(health::live);
       router.get("/health/ready").handler(health::ready);
       ApiDocs.mount(vertx, router);
-      new PageRoutes(edge, cache, views, near, origins).mount(router);
+      new PageRoutes(edge, cache, views, near, origins, reads).mount(router);
       router.route().failureHandler(Problems::onFailure);
       router.errorHandler(404, rc -> Problems.send(rc, 404, "there is nothing at " + rc.request().path()));
       AllowedMethods allowed = new AllowedMethods(contract, router);

@@ -41,13 +41,15 @@ final class PageRoutes {
   private static final String VIEWS = "\u0000" + java.util.UUID.randomUUID() + "\u0000";
 
   private final Edge edge;
+  private final ReadRoutes reads;
   private final CachedReads cache;
   private final ViewCounts views;
   private final NearCache near;
   private final Origins origins;
 
-  PageRoutes(Edge edge, CachedReads cache, ViewCounts views, NearCache near, Origins origins) {
+  PageRoutes(Edge edge, CachedReads cache, ViewCounts views, NearCache near, Origins origins, ReadRoutes reads) {
     this.edge = edge;
+    this.reads = reads;
     this.cache = cache;
     this.views = views;
     this.near = near;
@@ -256,9 +258,7 @@ final class PageRoutes {
     String here = "/search?q=" + Fmt.q(q);
     Future<JsonObject> hits = q.isEmpty() ? Future.succeededFuture(new JsonObject().put("items", new JsonArray()))
         // A guest's search, per client IP, as the API's: the page is the same for everyone.
-        : edge.limitedRead(rc, paged(new JsonObject().put(Field.QUERY, q), cursor), Count.of(edge.limits().search()))
-            .compose(command -> edge.ask(rc, Address.POST_SEARCH, command))
-            .compose(p -> views.addPending(rc, p));
+        : reads.search(rc, paged(new JsonObject().put(Field.QUERY, q), cursor));
     hits.onSuccess(page -> {
       String next = page.getString("nextCursor");
       Map<String, Object> params = params(rc, new Layout(q.isEmpty() ? "Search" : "Search: " + q,

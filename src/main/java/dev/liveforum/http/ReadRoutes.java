@@ -17,10 +17,32 @@ final class ReadRoutes {
     this.views = views;
   }
 
-  /** Searches are counted: per user when signed in, per client IP for guests. */
+  /**
+   * Searches are counted: per user when signed in, per client IP for guests. A search node answers from
+   * its index; with none ready, the database answers by FULLTEXT.
+   */
   void search(RoutingContext rc) {
-    postPage(rc, Address.POST_SEARCH, edge.limitedRead(rc,
-        Edge.params(rc, Field.QUERY, Field.BOARD_ID, Field.CURSOR, Field.LIMIT), Count.of(edge.limits().search())));
+    search(rc, Edge.params(rc, Field.QUERY, Field.BOARD_ID, Field.AUTHOR_ID, Field.FROM, Field.TO, Field.CURSOR,
+        Field.LIMIT)).onSuccess(page -> Edge.json(rc, 200, page));
+  }
+
+  /** A search as the API and the search page make it: counted, asked, its items' views brought up to date. */
+  Future<JsonObject> search(RoutingContext rc, JsonObject query) {
+    return edge.limitedRead(rc, query, Count.of(edge.limits().search()))
+        .compose(command -> edge.askOr(rc, Address.SEARCH_QUERY, Address.POST_SEARCH, command))
+        .compose(page -> views.addPending(rc, page));
+  }
+
+  /** Titles as one types; counted apart from searches, as a search box asks at every keystroke. */
+  void suggest(RoutingContext rc) {
+    edge.limitedRead(rc, Edge.params(rc, Field.QUERY, Field.BOARD_ID), Count.of(edge.limits().suggest()))
+        .compose(command -> edge.ask(rc, Address.SEARCH_SUGGEST, command))
+        .onSuccess(reply -> Edge.json(rc, 200, reply));
+  }
+
+  /** An admin has every search node rebuild its index from the database, each answering from its old one meanwhile. */
+  void rebuildIndex(RoutingContext rc) {
+    edge.relay(rc, Address.SEARCH_REBUILD, new JsonObject(), 202);
   }
 
   void getUser(RoutingContext rc) {

@@ -7,6 +7,7 @@ import dev.liveforum.config.Setting;
 import dev.liveforum.http.HttpVerticle;
 import dev.liveforum.notification.NotificationVerticle;
 import dev.liveforum.persistence.PersistenceVerticle;
+import dev.liveforum.search.SearchVerticle;
 import dev.liveforum.stats.StatsVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -39,7 +40,8 @@ public enum Role {
     }
   },
   NOTIFICATION(NotificationVerticle::new, Store.REDIS),
-  STATS(StatsVerticle::new, Store.REDIS);
+  STATS(StatsVerticle::new, Store.REDIS),
+  SEARCH(SearchVerticle::new, Store.NONE);
 
   /**
    * What a role keeps a client of its own to, checked before any role deploys: the database (the node

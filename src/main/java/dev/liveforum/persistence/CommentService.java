@@ -1,5 +1,6 @@
 package dev.liveforum.persistence;
 
+import dev.liveforum.bus.Cursors;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import dev.liveforum.event.CommentEvents;

@@ -1,5 +1,6 @@
 package dev.liveforum.persistence;
 
+import dev.liveforum.bus.Cursors;
 import dev.liveforum.bus.Address;
 import dev.liveforum.bus.StoreGate;
 import dev.liveforum.config.Config;
@@ -88,6 +89,9 @@ public class PersistenceVerticle extends VerticleBase {
       gate.serve(Address.PERSISTENCE_STATS_SUMMARY, stats::summary);
       SearchService search = new SearchService(pool, cursors);
       gate.serve(Address.POST_SEARCH, search::search);
+      SearchFeed searchFeed = new SearchFeed(pool);
+      gate.serve(Address.SEARCH_FEED, searchFeed::page);
+      gate.serve(Address.POST_CARDS, searchFeed::cards);
       ProfileService profiles = new ProfileService(pool, cursors);
       gate.serve(Address.USER_PROFILE, profiles::profile);
       gate.serve(Address.USER_POSTS, profiles::posts);

@@ -1,5 +1,6 @@
 package dev.liveforum.persistence;
 
+import dev.liveforum.bus.Cursors;
 import dev.liveforum.bus.Failure;
 import dev.liveforum.bus.Field;
 import io.vertx.core.Future;
@@ -7,17 +8,25 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** Full-text search over post titles and bodies, best match first, optionally within one board. */
+/**
+ * MariaDB FULLTEXT search over post titles and bodies, best match first, optionally filtered by board,
+ * author and days: what answers while no search role is ready (see dev.liveforum.search).
+ */
 final class SearchService {
   static final int MAX_QUERY = 200;
   /** Everything but letters, digits and underscores separates words, so no operator or quote reaches MATCH. */
   private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}_]+");
   private static final String KIND = "search";
+  /** Tells a search's reader which search answered (the search role's index says {@code index}). */
+  private static final String ENGINE = "fulltext";
 
   private final Pool pool;
   private final Cursors cursors;
@@ -43,29 +52,59 @@ final class SearchService {
     if (words.isEmpty()) {
       throw Failure.badRequest("q must contain a word (letters or digits) to search for");
     }
-    Long boardId = body.getLong(Field.BOARD_ID);
+    Filters filters = new Filters(body.getLong(Field.BOARD_ID), body.getLong(Field.AUTHOR_ID),
+        day(body.getString(Field.FROM), 0), day(body.getString(Field.TO), 1));
     int limit = PostService.pageSize(body);
     JsonObject at = cursors.decode(body.getString(Field.CURSOR));
     if (at != null && (!KIND.equals(at.getString("list")) || !words.equals(at.getString("q"))
-        || !Objects.equals(boardId, at.getLong("board")))) {
-      throw Failure.badRequest("cursor belongs to another search: keep q and boardId as on the first page");
+        || !Objects.equals(filters.board(), at.getLong("board")) || !Objects.equals(filters.author(), at.getLong("author"))
+        || !Objects.equals(body.getString(Field.FROM), at.getString(Field.FROM))
+        || !Objects.equals(body.getString(Field.TO), at.getString(Field.TO)))) {
+      throw Failure.badRequest("cursor belongs to another search: keep q, boardId, authorId, from and to as on the first page");
     }
     Future<JsonObject> start = at != null ? Future.succeededFuture(at)
         : pool.query(PostSql.MAX_ID).execute().map(rows -> new JsonObject()
-            .put("list", KIND).put("q", words).put("board", boardId).put("max", Rows.first(rows).getLong("max_id")));
-    return start.compose(pos -> page(actor, words, boardId, limit, pos, at != null)).recover(Database::classify);
+            .put("list", KIND).put("q", words).put("board", filters.board()).put("author", filters.author())
+            .put(Field.FROM, body.getString(Field.FROM)).put(Field.TO, body.getString(Field.TO))
+            .put("max", Rows.first(rows).getLong("max_id")));
+    return start.compose(pos -> page(actor, words, filters, limit, pos, at != null))
+        .map(page -> page.put("engine", ENGINE))
+        .recover(Database::classify);
   }
 
-  private Future<JsonObject> page(Actor actor, String words, Long boardId, int limit, JsonObject pos, boolean after) {
+  /** The filters besides the words; a day bound is the start of a UTC day ({@code to}'s next day), or null. */
+  private record Filters(Long board, Long author, LocalDateTime from, LocalDateTime before) {}
+
+  private static LocalDateTime day(String day, int plus) {
+    try {
+      return day == null ? null : LocalDate.parse(day).plusDays(plus).atStartOfDay();
+    } catch (DateTimeParseException e) {
+      throw Failure.badRequest("from and to must be days, YYYY-MM-DD");
+    }
+  }
+
+  private Future<JsonObject> page(Actor actor, String words, Filters filters, int limit, JsonObject pos, boolean after) {
     StringBuilder sql = new StringBuilder(after ? SearchSql.NEXT : SearchSql.FIRST);
     List<Object> params = new ArrayList<>(List.of(actor.id() == null ? 0L : actor.id(), words));
     if (after) {
       params.addAll(List.of(words, pos.getLong("id"), pos.getDouble("score")));
     }
     params.addAll(List.of(words, pos.getLong("max")));
-    if (boardId != null) {
+    if (filters.board() != null) {
       sql.append(SearchSql.IN_BOARD);
-      params.add(boardId);
+      params.add(filters.board());
+    }
+    if (filters.author() != null) {
+      sql.append(SearchSql.IN_AUTHOR);
+      params.add(filters.author());
+    }
+    if (filters.from() != null) {
+      sql.append(SearchSql.CREATED_FROM);
+      params.add(filters.from());
+    }
+    if (filters.before() != null) {
+      sql.append(SearchSql.CREATED_BEFORE);
+      params.add(filters.before());
     }
     if (after) {
       sql.append(SearchSql.AFTER);

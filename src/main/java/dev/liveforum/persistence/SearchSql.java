@@ -24,4 +24,18 @@ interface SearchSql {
   /** Parameters: words, words, anchor id. */
   String AFTER = " AND (" + MATCH + " < anchor.score OR (" + MATCH + " = anchor.score AND p.id < ?))";
   String ORDER = " ORDER BY score DESC, p.id DESC LIMIT ?";
+
+  String IN_AUTHOR = " AND p.author_id = ?";
+  String CREATED_FROM = " AND p.created_at >= ?";
+  String CREATED_BEFORE = " AND p.created_at < ?";
+
+  /** Post list items by id (then {@code IN (…)}). Parameters: reader id (likedByMe), the ids. */
+  String CARDS = PostSql.LIST + " WHERE p.id";
+  /** Posts for a search index, after an id (primary key). Parameters: after, limit. */
+  String FEED_POSTS = "SELECT p.id, p.board_id, p.author_id, u.username AS author_name, p.title, p.content,"
+      + " p.created_at FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id > ? ORDER BY p.id LIMIT ?";
+  /** Comments not deleted for a search index, after an id (primary key), with their post's board. */
+  String FEED_COMMENTS = "SELECT c.id, c.post_id, p.board_id, c.author_id, u.username AS author_name, c.content,"
+      + " c.created_at FROM comments c JOIN posts p ON p.id = c.post_id JOIN users u ON u.id = c.author_id"
+      + " WHERE c.id > ? AND c.deleted_at IS NULL ORDER BY c.id LIMIT ?";
 }

@@ -2,6 +2,7 @@
 // notification badge, toasts, and times shown in the reader's own time zone.
 import { session } from './session.js';
 import { Bridge } from './bridge.js';
+import './suggest.js';
 
 export { session };
 

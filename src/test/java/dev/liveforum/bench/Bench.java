@@ -2,7 +2,15 @@ package dev.liveforum.bench;
 
 import dev.liveforum.config.Config;
 import dev.liveforum.support.Api;
+import dev.liveforum.support.Eventually;
+import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestServices;
+import io.vertx.core.http.HttpMethod;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
 
 import java.util.List;
 
@@ -47,6 +55,45 @@ public final class Bench {
     System.exit(status);
   }
 
+  /**
+   * Writes {@code count} posts into the database, has the search role rebuild its index and waits until
+   * the last post is found; prints how long each took and the size of the new index (of a node the bench
+   * started; a --target's index is on its own disk).
+   */
+  private static void seedForSearch(Api api, Target target, Seed seed, int count) throws Exception {
+    String marker = "benchmarker" + Long.toString(System.nanoTime(), 36);
+    long started = System.nanoTime();
+    long author = TestDb.count(target.config.db(), "SELECT author_id FROM posts WHERE board_id = ? LIMIT 1", seed.board());
+    SearchCorpus.write(target.config.db(), seed.board(), author, count, marker);
+    System.out.printf("%n%,d posts written to the database in %.1f s%n", count, (System.nanoTime() - started) / 1e9);
+    started = System.nanoTime();
+    Api.Response r = api.send(HttpMethod.POST, "/api/admin/search/rebuild", seed.adminToken(), null);
+    if (r.status() == 503) {
+      System.out.println("no search node: MariaDB FULLTEXT answers searches");
+      return;
+    }
+    if (r.status() != 202) {
+      throw new IllegalStateException("POST /api/admin/search/rebuild: " + r);
+    }
+    Eventually.eventually("the search index has the posts written", Duration.ofMinutes(20),
+        () -> api.get("/api/search?q=" + marker).text().contains(marker), () -> "");
+    System.out.printf("search index rebuilt from the database (until the last post is found) in %.1f s%n",
+        (System.nanoTime() - started) / 1e9);
+    Path dir = target.searchDir();
+    if (dir != null) {
+      // Beside the new index, the old one until it is deleted: the newest generation is the one in use.
+      Path newest;
+      try (Stream<Path> generations = Files.list(dir)) {
+        newest = generations.filter(p -> p.getFileName().toString().startsWith("gen-"))
+            .max(java.util.Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
+      }
+      try (Stream<Path> files = Files.walk(newest)) {
+        long bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        System.out.printf("search index size: %.1f MiB (%s)%n", bytes / 1048576.0, newest);
+      }
+    }
+  }
+
   private static void run(BenchOptions options) throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
     try (Target target = options.target() == null
@@ -55,6 +102,9 @@ public final class Bench {
          LoadGenerator load = new LoadGenerator(options.connections(), options.clientLoops(), options.idempotencyKeys())) {
       Api api = new Api(target.server.host(), target.server.port());
       Seed seed = Seed.create(api, target.config);
+      if (options.seedPosts() > 0) {
+        seedForSearch(api, target, seed, options.seedPosts());
+      }
       Scenarios scenarios = new Scenarios(bare.server, target.server, api, seed, new WriteChecks(target.config),
           options.connections());
       Report report = new Report(System.out);

@@ -12,11 +12,11 @@ import java.util.Map;
 
 /** The bench's command line. */
 record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, int connections, URI target,
-                    int clientLoops, Map<Setting, String> settings, boolean idempotencyKeys, boolean help) {
+                    int clientLoops, Map<Setting, String> settings, boolean idempotencyKeys, int seedPosts, boolean help) {
 
   static final String USAGE = """
       usage: Bench [--scenarios LIST] [--duration S] [--warmup S] [--connections N] [--client-loops N] [--target URL]
-                   [--set KEY=VALUE]... [--idempotency-keys]
+                   [--set KEY=VALUE]... [--idempotency-keys] [--seed-posts N]
 
         --scenarios LIST   comma list of %s (default: all, in that order)
         --duration S       seconds each scenario is measured (default 10)
@@ -28,6 +28,9 @@ record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, 
         --set KEY=VALUE    a setting of the node the bench starts (README "Settings"), e.g. db.poolSize=16;
                            repeatable; not with --target
         --idempotency-keys every write carries an Idempotency-Key of its own (as the web UI sends them)
+        --seed-posts N     first write N more posts (Korean and English words) straight into the database and
+                           have the search role rebuild its index; prints the time that took and the index's
+                           size (default 0, at most 1,000,000)
       """.formatted(String.join(",", Scenarios.ALL));
 
   static BenchOptions parse(String[] args) {
@@ -39,10 +42,11 @@ record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, 
     URI target = null;
     Map<Setting, String> settings = new LinkedHashMap<>();
     boolean keys = false;
+    int seedPosts = 0;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--help") || option.equals("-h")) {
-        return new BenchOptions(scenarios, Duration.ZERO, Duration.ZERO, 0, null, 0, Map.of(), false, true);
+        return new BenchOptions(scenarios, Duration.ZERO, Duration.ZERO, 0, null, 0, Map.of(), false, 0, true);
       }
       if (option.equals("--idempotency-keys")) {
         keys = true;
@@ -60,6 +64,7 @@ record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, 
         case "--client-loops" -> clientLoops = number(option, value, 1, 64);
         case "--target" -> target = target(value);
         case "--set" -> setting(value, settings);
+        case "--seed-posts" -> seedPosts = number(option, value, 0, 1_000_000);
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
@@ -67,7 +72,7 @@ record BenchOptions(List<String> scenarios, Duration duration, Duration warmup, 
       throw new IllegalArgumentException("--set changes the node the bench starts; a --target runs with its own settings");
     }
     return new BenchOptions(scenarios, Duration.ofSeconds(duration), Duration.ofSeconds(warmup), connections, target,
-        clientLoops, Collections.unmodifiableMap(settings), keys, false);
+        clientLoops, Collections.unmodifiableMap(settings), keys, seedPosts, false);
   }
 
   static void setting(String value, Map<Setting, String> settings) {

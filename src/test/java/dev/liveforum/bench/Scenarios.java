@@ -18,9 +18,12 @@ final class Scenarios {
   static final String HOME_PAGE = "home-page";
   static final String COMMENT = "comment";
   static final String LIKE = "like";
-  static final List<String> ALL = List.of(BARE, READ_POST, HOT_LIST, POST_PAGE, HOME_PAGE, COMMENT, LIKE);
+  static final String SEARCH = "search";
+  static final String SUGGEST = "suggest";
+  static final List<String> ALL = List.of(BARE, READ_POST, HOT_LIST, POST_PAGE, HOME_PAGE, COMMENT, LIKE, SEARCH,
+      SUGGEST);
   /** The reads whose rate the report gives as a fraction of the bare endpoint's. */
-  static final List<String> RATIOS = List.of(READ_POST, POST_PAGE, HOME_PAGE);
+  static final List<String> RATIOS = List.of(READ_POST, POST_PAGE, HOME_PAGE, SEARCH, SUGGEST);
 
   private final HostAndPort bare;
   private final HostAndPort forum;
@@ -47,6 +50,11 @@ final class Scenarios {
       case HOME_PAGE -> homePage();
       case COMMENT -> comment();
       case LIKE -> like();
+      // A guest's search or suggestion, the words in turn (SearchCorpus); an answer from FULLTEXT, had no
+      // search node been ready, would count as an error: the rate is the index's.
+      case SEARCH -> read(name, forum, n -> "/api/search?q=" + query(SearchCorpus.QUERIES, n), fromIndex());
+      case SUGGEST -> read(name, forum, n -> "/api/search/suggest?q=" + query(SearchCorpus.PREFIXES, n),
+          Scenario.Expect.ANY);
       default -> throw new IllegalArgumentException("no scenario named " + name);
     };
   }
@@ -87,6 +95,15 @@ final class Scenarios {
       return page == null ? null : texts.entrySet().stream().filter(t -> !page.contains(t.getValue()))
           .map(t -> "lacks-" + t.getKey()).findFirst().orElse(null);
     };
+  }
+
+  private static String query(List<String> words, long n) {
+    return java.net.URLEncoder.encode(pick(words, n), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** A search answered from the index ({@code "engine":"index"}); else an error named {@code fulltext}. */
+  private static Scenario.Expect fromIndex() {
+    return (contentType, body) -> body == null || body.toString().contains("\"engine\":\"index\"") ? null : "fulltext";
   }
 
   /** Users take turns commenting on the few posts; each request is a new comment. */

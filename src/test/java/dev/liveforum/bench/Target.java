@@ -68,6 +68,11 @@ final class Target implements AutoCloseable {
     return new Target(HostAndPort.create(base.getHost(), port), config, "server at " + base, null);
   }
 
+  /** Where the node the bench started keeps its search index; null for a --target. */
+  Path searchDir() {
+    return node == null ? null : Path.of(node.config.searchDir());
+  }
+
   @Override
   public void close() {
     if (node != null) {

@@ -85,6 +85,7 @@ public final class NodeProcess implements AutoCloseable {
     env.put(Setting.REDIS_KEY_PREFIX.env(), services.redis().keyPrefix());
     env.put(Setting.JWT_SECRET.env(), jwtSecret);
     env.put(Setting.BCRYPT_COST.env(), "4");
+    env.put(Setting.SEARCH_DIR.env(), TestNode.ownSearchDir(Config.from(new io.vertx.core.json.JsonObject())).searchDir());
     return env;
   }
 

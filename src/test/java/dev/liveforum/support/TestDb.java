@@ -65,7 +65,8 @@ public final class TestDb {
     return connect(TestServices.config().db());
   }
 
-  private static Connection connect(Config.Db db) throws SQLException {
+  /** A connection to the database {@code db}, e.g. to load many rows at once. */
+  public static Connection connect(Config.Db db) throws SQLException {
     Database.Address a = Database.Address.parse(db.url());
     return DriverManager.getConnection("jdbc:mariadb://" + a.host() + ":" + a.port() + "/" + a.database(),
         db.user(), db.password());

@@ -45,7 +45,7 @@ public final class TestNode implements AutoCloseable {
       int[] ports = freePorts(2);
       int port = ports[0];
       int bridgePort = ports[1];
-      Config c = config.with(Setting.HTTP_PORT, port).with(Setting.BRIDGE_PORT, bridgePort);
+      Config c = ownSearchDir(config).with(Setting.HTTP_PORT, port).with(Setting.BRIDGE_PORT, bridgePort);
       try {
         return new TestNode(Node.start(c).await(), port, bridgePort, c);
       } catch (Exception e) {
@@ -56,9 +56,33 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code config} with a search index directory of its own, unless it names one: nodes of one run, in one
+   * JVM or several, each keep their own index.
+   */
+  public static Config ownSearchDir(Config config) {
+    if (!config.searchDir().equals(Setting.SEARCH_DIR.defaultValue)) {
+      return config;
+    }
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("liveforum-search-");
+      TestServices.afterRun(() -> {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+          for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            java.nio.file.Files.deleteIfExists(p);
+          }
+        }
+        return null;
+      });
+      return config.with(Setting.SEARCH_DIR, dir.toString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** A node on exactly these ports, e.g. one started again where a stopped one was. */
   public static TestNode startOn(Config config, int port, int bridgePort) {
-    Config c = config.with(Setting.HTTP_PORT, port).with(Setting.BRIDGE_PORT, bridgePort);
+    Config c = ownSearchDir(config).with(Setting.HTTP_PORT, port).with(Setting.BRIDGE_PORT, bridgePort);
     return new TestNode(Node.start(c).await(), port, bridgePort, c);
   }
 

@@ -43,6 +43,11 @@ public final class TestServices {
     CLEANUPS.clear();
   }
 
+  /** Has {@link #cleanUp()} run {@code cleanup} too, e.g. to remove a directory a node kept files in. */
+  public static synchronized void afterRun(Callable<?> cleanup) {
+    CLEANUPS.add(cleanup);
+  }
+
   private TestServices() {}
 
   /** Settings every test node starts from: this run's database and Redis, fast bcrypt, lenient limits. */

@@ -1,6 +1,5 @@
-package dev.liveforum.persistence;
+package dev.liveforum.bus;
 
-import dev.liveforum.bus.Failure;
 import io.vertx.core.json.JsonObject;
 
 import javax.crypto.Mac;
@@ -15,20 +14,20 @@ import java.util.Base64;
  * back but cannot forge or alter one. Any node can read any node's cursors (the key comes from the
  * shared JWT secret).
  */
-final class Cursors {
+public final class Cursors {
   private final SecretKeySpec key;
 
-  Cursors(String secret) {
+  public Cursors(String secret) {
     this.key = new SecretKeySpec(("cursor:" + secret).getBytes(StandardCharsets.UTF_8), "HmacSHA256");
   }
 
-  String encode(JsonObject position) {
+  public String encode(JsonObject position) {
     byte[] body = position.encode().getBytes(StandardCharsets.UTF_8);
     return b64(body) + "." + b64(mac(body));
   }
 
   /** The position in {@code cursor}, or null for the first page; a forged or mangled cursor is a 400. */
-  JsonObject decode(String cursor) {
+  public JsonObject decode(String cursor) {
     if (cursor == null || cursor.isEmpty()) {
       return null;
     }
