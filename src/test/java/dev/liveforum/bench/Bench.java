@@ -94,6 +94,55 @@ public final class Bench {
     }
   }
 
+  /**
+   * How soon a post written through the API is found by search, and how soon it is gone after its
+   * deletion: {@code samples} posts with a word of their own, each searched for every 5 ms from its
+   * 201 (or 204) on. Prints the 50th, 90th percentile and the longest of each.
+   */
+  private static void searchFreshness(Api api, Seed seed, int samples) throws Exception {
+    List<Long> found = new java.util.ArrayList<>();
+    List<Long> gone = new java.util.ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      String word = "fresh" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "q");
+      Api.Response created = api.send(HttpMethod.POST, "/api/posts", seed.adminToken(),
+          new io.vertx.core.json.JsonObject().put("boardId", seed.board()).put("title", "Freshness " + i)
+              .put("content", "새 글 " + word + " 입니다"));
+      if (created.status() != 201) {
+        throw new IllegalStateException("POST /api/posts: " + created);
+      }
+      long written = System.nanoTime();
+      String id = "\"id\":" + created.json().getLong("id") + ",";
+      found.add(untilSearch(api, seed, word, text -> text.contains(id), written));
+      Api.Response deleted = api.send(HttpMethod.DELETE, "/api/posts/" + created.json().getLong("id"),
+          seed.adminToken(), null);
+      if (deleted.status() != 204) {
+        throw new IllegalStateException("DELETE /api/posts/{id}: " + deleted);
+      }
+      gone.add(untilSearch(api, seed, word, text -> !text.contains(id), System.nanoTime()));
+    }
+    System.out.printf("search freshness over %d posts: found after p50 %d ms, p90 %d ms, max %d ms;"
+        + " gone after deletion p50 %d ms, p90 %d ms, max %d ms%n", samples, percentile(found, 50),
+        percentile(found, 90), percentile(found, 100), percentile(gone, 50), percentile(gone, 90), percentile(gone, 100));
+  }
+
+  /** Milliseconds from {@code since} until a search for {@code word} answers as {@code done} wants (at most 30 s). */
+  private static long untilSearch(Api api, Seed seed, String word, java.util.function.Predicate<String> done,
+                                  long since) throws InterruptedException {
+    while (System.nanoTime() - since < 30_000_000_000L) {
+      Api.Response r = api.get("/api/search?q=" + word, seed.adminToken());
+      if (r.status() == 200 && r.text().contains("\"engine\":\"index\"") && done.test(r.text())) {
+        return (System.nanoTime() - since) / 1_000_000;
+      }
+      Thread.sleep(5);
+    }
+    throw new IllegalStateException("search for " + word + " did not change within 30 s");
+  }
+
+  private static long percentile(List<Long> values, int p) {
+    List<Long> sorted = values.stream().sorted().toList();
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
   private static void run(BenchOptions options) throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
     try (Target target = options.target() == null
@@ -104,6 +153,7 @@ public final class Bench {
       Seed seed = Seed.create(api, target.config);
       if (options.seedPosts() > 0) {
         seedForSearch(api, target, seed, options.seedPosts());
+        searchFreshness(api, seed, 20);
       }
       Scenarios scenarios = new Scenarios(bare.server, target.server, api, seed, new WriteChecks(target.config),
           options.connections());
