@@ -14,6 +14,9 @@ WORKDIR /app
 COPY --from=build /src/target/liveforum.jar /app/liveforum.jar
 COPY conf /app/conf
 COPY cluster.xml /app/cluster.xml
+# The search role keeps its index in search.dir (data/search): a directory the server's user may write.
+RUN mkdir -p /app/data && chown 10001 /app/data
+VOLUME /app/data
 ENV LIVEFORUM_PROFILE=prod
 EXPOSE 8080 15701
 USER 10001
