@@ -4,6 +4,7 @@ import dev.liveforum.config.Config;
 import dev.liveforum.config.Setting;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.BridgeClient;
+import dev.liveforum.support.Eventually;
 import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
@@ -57,7 +58,7 @@ class WriteLimitsTest {
   @BeforeAll
   void start() {
     Config config = limited(TestServices.config());
-    a = TestNode.clustered(config, "http", "persistence", "cache", "bridge", "notification");
+    a = TestNode.clustered(config, "http", "persistence", "cache", "bridge", "notification", "search");
     b = TestNode.clustered(config, "http", "bridge");
     apiA = new Api(a.port);
     apiB = new Api(b.port);
@@ -105,6 +106,8 @@ class WriteLimitsTest {
         .with(Setting.LIMIT_UPLOAD_PER_IP, 1000).with(Setting.LIMIT_UPLOAD_WINDOW, 600)
         .with(Setting.LIMIT_SEARCH_PER_USER, 3).with(Setting.LIMIT_SEARCH_NEW_ACCOUNT, 3)
         .with(Setting.LIMIT_SEARCH_PER_IP, 4).with(Setting.LIMIT_SEARCH_WINDOW, 600)
+        .with(Setting.LIMIT_SUGGEST_PER_USER, 3).with(Setting.LIMIT_SUGGEST_NEW_ACCOUNT, 3)
+        .with(Setting.LIMIT_SUGGEST_PER_IP, 4).with(Setting.LIMIT_SUGGEST_WINDOW, 600)
         .with(Setting.LIMIT_TYPING_PER_USER, 2).with(Setting.LIMIT_TYPING_NEW_ACCOUNT, 2)
         .with(Setting.LIMIT_TYPING_PER_IP, 1000).with(Setting.LIMIT_TYPING_WINDOW, 600)
         .with(Setting.LIMITS_MENTIONS_PER_TEXT, 3)
@@ -258,6 +261,29 @@ class WriteLimitsTest {
       assertEquals(200, send(i % 2 == 0 ? apiB : apiA, HttpMethod.GET, "/api/search?q=hello", reader, null).status());
     }
     assertLimited(send(apiA, HttpMethod.GET, "/api/search?q=hello", reader, null), "search", 600, "for each user");
+  }
+
+  @Test
+  @DisplayName("title suggestions: guests 4 per IP; a signed-in user 3 per user, counted apart from searches")
+  void suggestionsPerIpForGuestsPerUserForUsers() {
+    // The search node serves suggestions once its index is built: asked meanwhile from addresses of their own.
+    AtomicInteger probe = new AtomicInteger();
+    Eventually.eventually("the search node serves suggestions", () -> apiA.send(HttpMethod.GET,
+        "/api/search/suggest?q=he", null, MultiMap.caseInsensitiveMultiMap()
+            .add("X-Forwarded-For", "203.0.113." + (probe.incrementAndGet() % 250)), null).status() == 200);
+    String reader = forum.user("suggester");
+    assertEquals(200, send(apiA, HttpMethod.GET, "/api/search?q=hello", null, null).status(),
+        "a search counts on the search limit only");
+    for (int i = 0; i < 4; i++) {
+      assertEquals(200, send(i % 2 == 0 ? apiA : apiB, HttpMethod.GET, "/api/search/suggest?q=he", null, null).status());
+    }
+    assertLimited(send(apiB, HttpMethod.GET, "/api/search/suggest?q=hel", null, null), "suggest", 600,
+        "from one address");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, send(i % 2 == 0 ? apiB : apiA, HttpMethod.GET, "/api/search/suggest?q=he", reader, null).status());
+    }
+    assertLimited(send(apiA, HttpMethod.GET, "/api/search/suggest?q=he", reader, null), "suggest", 600,
+        "for each user");
   }
 
   @Test
