@@ -36,7 +36,8 @@ class RequestTracingTest {
   /** The consumers of a comment's events, each of which logs (at DEBUG) the events it handles. */
   private static final List<String> CONSUMERS = List.of("dev.liveforum.persistence.OutboxRelay",
       "dev.liveforum.bridge.Hub", "dev.liveforum.notification.Feeder", "dev.liveforum.notification.Worker",
-      "dev.liveforum.stats.EventCounting", "dev.liveforum.cache.CacheVerticle", "dev.liveforum.http.NearCache");
+      "dev.liveforum.stats.EventCounting", "dev.liveforum.cache.CacheVerticle", "dev.liveforum.http.NearCache",
+      "dev.liveforum.search.SearchVerticle");
   private final Map<Logger, Level> levels = new LinkedHashMap<>();
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
   private TestNode node;

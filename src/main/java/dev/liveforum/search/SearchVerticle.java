@@ -72,6 +72,8 @@ public class SearchVerticle extends VerticleBase {
 
   private void index(JsonObject event) {
     try {
+      log.debug("indexing {} {} [request {}]", event.getString(DomainEvent.TYPE), event.getString(DomainEvent.EVENT_ID),
+          event.getString(DomainEvent.REQUEST_ID));
       IndexedEvents.of(event).ifPresent(indexes::apply);
     } catch (RuntimeException e) {
       log.warn("event {} of type {} [request {}] cannot be indexed: {}", event.getString(DomainEvent.EVENT_ID),
