@@ -9,6 +9,7 @@ import dev.liveforum.support.Forum;
 import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
+import dev.liveforum.support.RawConnection;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -205,13 +206,23 @@ class WriteLimitsTest {
   }
 
   @Test
-  @DisplayName("uploads: the third image of a user gets 429")
+  @DisplayName("uploads: the third image of a user gets 429, from its headers, before its body is asked for")
   void uploads() {
     String uploader = oldUser("uploader");
     long post = post(apiA, uploader).json().getLong("id");
     assertEquals(201, upload(apiA, uploader, post, png(1)).status());
     assertEquals(201, upload(apiB, uploader, post, png(1)).status());
     assertLimited(upload(apiA, uploader, post, png(1)), "upload", 600, "too many image uploads");
+    // As curl sends a file: the head alone, waiting for 100 Continue. The refusal comes instead.
+    try (RawConnection c = RawConnection.open(b.port)) {
+      c.send("POST /api/posts/" + post + "/images HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + uploader
+          + "\r\nX-Forwarded-For: " + from.get("X-Forwarded-For") + "\r\nExpect: 100-continue\r\n"
+          + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: 5000000\r\n\r\n");
+      Api.Response refused = c.response(20);
+      assertLimited(refused, "upload", 600, "too many image uploads");
+      assertEquals("close", refused.headers().get("Connection"), refused.toString());
+      assertTrue(c.closedWithin(20), "the connection is closed, the body never read");
+    }
     assertEquals(2, TestDb.count("SELECT COUNT(*) FROM images WHERE post_id = ?", post));
   }
 

@@ -188,12 +188,25 @@ final class Edge {
         });
   }
 
-  /** {@code user}, when within the limits; otherwise a failure, the request answered 429. */
-  private Future<User> admit(RoutingContext rc, User user, boolean ipOfGuestsOnly, List<RateLimits.Count> counts) {
+  /**
+   * Counts the request against {@code counts} for {@code user} (null: a guest) and for its client IP: the
+   * refusal of one over a limit, null when within them all. Answers nothing.
+   */
+  Future<RateLimits.Refusal> count(RoutingContext rc, User user, List<RateLimits.Count> counts) {
+    return count(rc, user, false, counts);
+  }
+
+  private Future<RateLimits.Refusal> count(RoutingContext rc, User user, boolean ipOfGuestsOnly,
+                                           List<RateLimits.Count> counts) {
     RateLimits.Who who = new RateLimits.Who(user == null ? null : AccessTokens.userId(user),
         user == null ? null : AccessTokens.joinedAtMs(user),
         user != null && ipOfGuestsOnly ? null : RequestLog.clientIp(rc));
-    return limits.count(who, RequestLog.id(rc), counts).compose(refusal -> {
+    return limits.count(who, RequestLog.id(rc), counts);
+  }
+
+  /** {@code user}, when within the limits; otherwise a failure, the request answered 429. */
+  private Future<User> admit(RoutingContext rc, User user, boolean ipOfGuestsOnly, List<RateLimits.Count> counts) {
+    return count(rc, user, ipOfGuestsOnly, counts).compose(refusal -> {
       if (refusal == null) {
         return Future.succeededFuture(user);
       }

@@ -43,7 +43,8 @@ final class ImageRoutes {
     Uploads.Part file = files.get(0);
     JsonObject command = new JsonObject().put(Field.POST_ID, Edge.id(rc)).put(Field.BYTES, file.bytes())
         .put(Field.CONTENT_TYPE, file.contentType());
-    edge.limitedWrite(rc, command, Count.of(edge.limits().upload()))
+    // Counted against limits.upload.* when its headers were admitted, before its body (UploadGuard).
+    edge.withActor(rc, command)
         .compose(c -> edge.ask(rc, Address.IMAGE_UPLOAD, c))
         // the post's list of images changed
         .compose(image -> cache.invalidate(rc, image.getLong(Field.POST_ID)).map(image))

@@ -175,6 +175,10 @@ final class Uploads {
       rc.response().putHeader(HttpHeaders.CONNECTION, "close");
       rc.addEndHandler(v -> linger(rc.request()));
     }
+    if (failure instanceof UploadGuard.Limited limited) {
+      Problems.tooMany(rc, limited.refusal.action(), limited.refusal.retryAfterSeconds(), limited.refusal.detail());
+      return;
+    }
     rc.fail(failure);
   }
 
