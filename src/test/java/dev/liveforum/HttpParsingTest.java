@@ -57,7 +57,12 @@ class HttpParsingTest {
 
   /** Sends {@code request} as it is and reads the first response (the server closes after a refusal). */
   private Raw raw(String request) {
-    try (Socket socket = new Socket("127.0.0.1", node.port)) {
+    return raw(node.port, request);
+  }
+
+  /** As {@link #raw(String)}, to {@code port}. */
+  private static Raw raw(int port, String request) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(30_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
@@ -124,6 +129,26 @@ class HttpParsingTest {
       assertEquals(400, r.status(), encoding + ": " + r);
       assertEquals("close", r.header("Connection"), r.toString());
     }
+  }
+
+  @Test
+  @DisplayName("the bridge port reads requests as the HTTP port does: ambiguous framing and unreadable requests are problems")
+  void bridgeFraming() {
+    String frames = "[\"{}\"]";
+    String send = "POST /eventbus/123/abcdefgh/xhr_send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n";
+    Raw both = raw(node.bridgePort, send + "Transfer-Encoding: chunked\r\nContent-Length: " + frames.length() + "\r\n\r\n"
+        + chunked(frames));
+    assertEquals(400, both.status(), both.toString());
+    assertTrue(both.problem().getString("detail").contains("not both"), both.toString());
+    assertEquals("close", both.header("Connection"), both.toString());
+
+    Raw gzip = raw(node.bridgePort, send + "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunked(frames));
+    assertEquals(400, gzip.status(), gzip.toString());
+    assertTrue(gzip.problem().getString("detail").contains("Transfer-Encoding must be exactly `chunked`"), gzip.toString());
+
+    Raw garbage = raw(node.bridgePort, "GET /eventbus/info HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n");
+    assertEquals(400, garbage.status(), garbage.toString());
+    assertTrue(garbage.problem().getString("detail").contains("not well-formed"), garbage.toString());
   }
 
   @Test

@@ -6,6 +6,8 @@ import dev.liveforum.bus.Endpoints;
 import dev.liveforum.config.Config;
 import dev.liveforum.config.TrustedProxies;
 import dev.liveforum.net.ConnectionGuard;
+import dev.liveforum.net.Framing;
+import dev.liveforum.net.FramingDecoder;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -95,7 +97,7 @@ public class BridgeVerticle extends VerticleBase {
     router.route().failureHandler(BridgeHttp::failure);
     router.errorHandler(404, rc -> BridgeHttp.refuse(rc, 404, "there is nothing at " + rc.request().path()));
     router.errorHandler(405, rc -> BridgeHttp.refuse(rc, 405, rc.request().method() + " is not allowed here"));
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setHost(bridge.host())
         .setPort(bridge.port())
         // With cleartext HTTP/2 on, Vert.x holds a new connection back from the connection handler until its
@@ -106,9 +108,15 @@ public class BridgeVerticle extends VerticleBase {
         // A backstop for whatever no deadline of its own covers (a POST body that stalls): a socket is closed
         // after this much silence from its client anyway.
         .setIdleTimeout(bridge.pingTimeoutSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    server.connectionHandler(connections::connected);
-    return endpoints.ready().compose(v -> server.requestHandler(router).listen());
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    server = vertx.createHttpServer(options);
+    // Requests read as the HTTP port reads them: ambiguous framing and what the decoder refuses are problems.
+    server.invalidRequestHandler(Framing::invalid);
+    server.connectionHandler(connection -> {
+      FramingDecoder.install(connection, options);
+      connections.connected(connection);
+    });
+    return endpoints.ready().compose(v -> server.requestHandler(new Framing(router)).listen());
   }
 
   @Override

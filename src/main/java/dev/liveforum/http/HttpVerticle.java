@@ -6,6 +6,7 @@ import dev.liveforum.bus.Endpoints;
 import dev.liveforum.config.Config;
 import dev.liveforum.http.page.Origins;
 import dev.liveforum.net.ConnectionGuard;
+import dev.liveforum.net.Framing;
 import dev.liveforum.net.FramingDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
