@@ -34,6 +34,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -207,6 +208,46 @@ class ImagesTest {
     return Buffer.buffer().appendBytes(Arrays.copyOf(plain, 2))
         .appendByte((byte) 0xFF).appendByte((byte) 0xE1).appendShort((short) (app1.length() + 2)).appendBuffer(app1)
         .appendBytes(Arrays.copyOfRange(plain, 2, plain.length)).getBytes();
+  }
+
+  /**
+   * A 40x20 JPEG, red on its left half and blue on its right, whose Exif (byte order {@code order}, "MM" or
+   * "II") says to show it in {@code orientation}, as a phone held upright writes it.
+   */
+  private static byte[] jpegOriented(String order, int orientation) {
+    BufferedImage image = new BufferedImage(40, 20, BufferedImage.TYPE_INT_RGB);
+    for (int x = 0; x < 40; x++) {
+      for (int y = 0; y < 20; y++) {
+        image.setRGB(x, y, x < 20 ? 0xFF0000 : 0x0000FF);
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "jpeg", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    boolean little = order.equals("II");
+    Buffer tiff = Buffer.buffer().appendString(order);
+    if (little) {
+      // IFD0 at 8: one entry, Orientation (0x0112), SHORT, count 1, the value in the first two bytes
+      tiff.appendShortLE((short) 42).appendIntLE(8).appendShortLE((short) 1).appendShortLE((short) 0x0112)
+          .appendShortLE((short) 3).appendIntLE(1).appendShortLE((short) orientation).appendShort((short) 0).appendInt(0);
+    } else {
+      tiff.appendShort((short) 42).appendInt(8).appendShort((short) 1).appendShort((short) 0x0112)
+          .appendShort((short) 3).appendInt(1).appendShort((short) orientation).appendShort((short) 0).appendInt(0);
+    }
+    Buffer app1 = Buffer.buffer().appendString("Exif\0\0").appendBuffer(tiff);
+    byte[] plain = out.toByteArray();
+    return Buffer.buffer().appendBytes(Arrays.copyOf(plain, 2))
+        .appendByte((byte) 0xFF).appendByte((byte) 0xE1).appendShort((short) (app1.length() + 2)).appendBuffer(app1)
+        .appendBytes(Arrays.copyOfRange(plain, 2, plain.length)).getBytes();
+  }
+
+  /** Whether the pixel is mostly red (true) or mostly blue (false), as a re-encoded JPEG keeps it. */
+  private static boolean reddish(BufferedImage image, int x, int y) {
+    int rgb = image.getRGB(x, y);
+    return ((rgb >> 16) & 0xFF) > (rgb & 0xFF);
   }
 
   private static boolean contains(byte[] haystack, byte[] needle) {
@@ -571,6 +612,29 @@ class ImagesTest {
     assertFalse(contains(served, ascii("Exif")), "no Exif served");
     assertFalse(contains(served, new byte[] {(byte) 0xFF, (byte) 0xE1}), "no APP1 segment served");
     assertEquals(3, ImageIO.read(new ByteArrayInputStream(served)).getWidth());
+  }
+
+  @Test
+  @DisplayName("a photo whose Exif says to turn it is served turned, without the Exif: upright as the camera meant")
+  void exifOrientationApplied() throws Exception {
+    BufferedImage asStored = ImageIO.read(new ByteArrayInputStream(jpegOriented("MM", 6)));
+    assertEquals(40, asStored.getWidth(), "stored lying on its side: 40 wide");
+
+    BufferedImage turnedRight = ImageIO.read(new ByteArrayInputStream(
+        uploadAndFetch("upright.jpg", "image/jpeg", jpegOriented("MM", 6))));
+    assertEquals(List.of(20, 40), List.of(turnedRight.getWidth(), turnedRight.getHeight()), "6: a quarter turn right");
+    assertTrue(reddish(turnedRight, 10, 5) && !reddish(turnedRight, 10, 35), "the left half (red) is now on top");
+
+    BufferedImage turnedLeft = ImageIO.read(new ByteArrayInputStream(
+        uploadAndFetch("upright.jpg", "image/jpeg", jpegOriented("II", 8))));
+    assertEquals(List.of(20, 40), List.of(turnedLeft.getWidth(), turnedLeft.getHeight()), "8: a quarter turn left");
+    assertTrue(!reddish(turnedLeft, 10, 5) && reddish(turnedLeft, 10, 35), "the left half (red) is now below");
+
+    byte[] upsideDown = uploadAndFetch("upright.jpg", "image/jpeg", jpegOriented("MM", 3));
+    assertFalse(contains(upsideDown, ascii("Exif")), "no Exif served");
+    BufferedImage turnedOver = ImageIO.read(new ByteArrayInputStream(upsideDown));
+    assertEquals(List.of(40, 20), List.of(turnedOver.getWidth(), turnedOver.getHeight()));
+    assertTrue(!reddish(turnedOver, 5, 10) && reddish(turnedOver, 35, 10), "3: half a turn, red on the right");
   }
 
   @Test

@@ -28,8 +28,8 @@ import java.util.Set;
 
 /**
  * Decodes an upload and encodes its pixels afresh, so what is stored and served is only an image: no
- * metadata (EXIF with GPS positions, comments), no bytes after the image's end (polyglots), no header
- * that claims one thing while the pixels are another. Sizes are read from the header before any pixel
+ * metadata (EXIF with GPS positions, comments; a JPEG's Exif orientation is applied to the pixels first),
+ * no bytes after the image's end (polyglots), no header that claims one thing while the pixels are another. Sizes are read from the header before any pixel
  * is decoded, so a small file declaring a huge picture is refused without allocating it. Blocking and
  * CPU-bound: runs on a worker.
  */
@@ -67,7 +67,8 @@ final class ImageRecoder {
         if (format == ImageFormat.GIF) {
           writeGif(reader, writer);
         } else {
-          writeStill(reader, writer, format);
+          writeStill(reader, writer, format,
+              format == ImageFormat.JPEG ? ExifOrientation.of(bytes.getBytes()) : 1);
         }
       }
       return Buffer.buffer(out.toByteArray());
@@ -82,9 +83,11 @@ final class ImageRecoder {
     }
   }
 
-  private static void writeStill(ImageReader reader, ImageWriter writer, ImageFormat format) throws IOException {
+  /** One picture, turned upright as its Exif {@code orientation} said (the Exif itself is not kept). */
+  private static void writeStill(ImageReader reader, ImageWriter writer, ImageFormat format, int orientation)
+      throws IOException {
     requireSize(reader.getWidth(0), reader.getHeight(0), "the image");
-    BufferedImage image = reader.read(0);
+    BufferedImage image = ExifOrientation.upright(reader.read(0), orientation);
     ImageWriteParam param = writer.getDefaultWriteParam();
     if (format == ImageFormat.JPEG) {
       param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
