@@ -9,6 +9,7 @@ import dev.liveforum.support.Api;
 import dev.liveforum.support.BridgeClient;
 import dev.liveforum.support.Forum;
 import dev.liveforum.support.TcpProxy;
+import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -230,6 +231,35 @@ class ResilienceTest {
       assertEquals(200, api.get("/health/ready").status());
     } finally {
       TestNode.forgetStoppedCluster();
+    }
+  }
+
+  @Test
+  @DisplayName("a write whose COMMIT is cut off answers 504, outcome unknown; its Idempotency-Key repeat then writes it once")
+  void commitLost() throws Exception {
+    Config config = TestServices.config();
+    Database.Address db = Database.Address.parse(config.db().url());
+    try (TcpProxy line = new TcpProxy(db.host(), db.port());
+         TestNode node = TestNode.start(config.with(Setting.DB_URL,
+             "mysql://127.0.0.1:" + line.port() + "/" + db.database()))) {
+      Api api = new Api(node.port);
+      Forum forum = new Forum(api, config);
+      String author = forum.user("committer");
+      long post = forum.post(author);
+      io.vertx.core.Future<Void> cut = line.cutAt("COMMIT", "INSERT INTO comments");
+      io.vertx.core.MultiMap key = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+          .add("Idempotency-Key", "commit-lost-" + post).add("Content-Type", "application/json");
+      Api.Response lost = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author, key,
+          new JsonObject().put("content", "was I saved?").toBuffer());
+      assertTrue(cut.isComplete(), "the line was cut at the comment's COMMIT");
+      assertEquals(504, lost.status(), lost.toString());
+      assertTrue(lost.json().getString("detail").contains("lost while the change was being committed"), lost.toString());
+      assertTrue(lost.json().getString("detail").contains("may or may not"), lost.toString());
+
+      Api.Response again = api.send(HttpMethod.POST, "/api/posts/" + post + "/comments", author, key,
+          new JsonObject().put("content", "was I saved?").toBuffer());
+      assertEquals(201, again.status(), again.toString());
+      assertEquals(1, TestDb.count(config.db(), "SELECT COUNT(*) FROM comments WHERE post_id = ?", post));
     }
   }
 

@@ -103,11 +103,16 @@ final class Problems {
    * A bus failure carries the status to return. No handler means the role that should answer is not
    * running anywhere reachable: 503, quickly, rather than a hang; nothing was sent, so nothing was done.
    * No reply in time is the same for a read, but a write may have reached its role and may still
-   * commit: 504, which says so, rather than a 503 that invites a blind retry.
+   * commit: 504, which says so, rather than a 503 that invites a blind retry. Persistence answers 504 itself
+   * when it lost its database connection while committing.
    */
   static void fromBus(RoutingContext rc, ReplyException re) {
     if (re.failureType() == ReplyFailure.TIMEOUT && isWrite(rc)) {
-      outcomeUnknown(rc, re);
+      outcomeUnknown(rc, re, "no answer came in time");
+      return;
+    }
+    if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 504) {
+      outcomeUnknown(rc, re, re.getMessage());
       return;
     }
     switch (re.failureType()) {
@@ -126,16 +131,16 @@ final class Problems {
     }
   }
 
-  /** A write that got no reply in time may still commit: 504, saying so and how to repeat it safely. */
-  private static void outcomeUnknown(RoutingContext rc, ReplyException re) {
+  /** A write whose outcome is unknown ({@code why}): 504, saying so and how to repeat it safely. */
+  private static void outcomeUnknown(RoutingContext rc, ReplyException re, String why) {
     log.warn("{} {}: {}, outcome unknown [request {}]", rc.request().method(), rc.request().path(),
         re.getMessage(), RequestLog.id(rc));
     if (rc.request().getHeader(Edge.IDEMPOTENCY_KEY) != null) {
       rc.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
-      send(rc, 504, "no answer came in time: the change may or may not have been made. Repeat the request with "
+      send(rc, 504, why + ": the change may or may not have been made. Repeat the request with "
           + "the same Idempotency-Key to get its outcome; it will not be made twice");
     } else {
-      send(rc, 504, "no answer came in time: the change may or may not have been made. Check before you repeat "
+      send(rc, 504, why + ": the change may or may not have been made. Check before you repeat "
           + "it (a write that accepts an Idempotency-Key can be repeated safely with one)");
     }
   }

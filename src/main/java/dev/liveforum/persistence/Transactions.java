@@ -35,8 +35,18 @@ final class Transactions {
 
   private Transactions() {}
 
+  /**
+   * Runs {@code work} in a transaction, committed when it succeeds and rolled back when it fails. A commit
+   * whose connection is lost before the server answers may or may not have happened: that is a 504 saying
+   * so, never the 503 of "nothing was done" (an Idempotency-Key repeat then tells which).
+   */
   static <T> Future<T> run(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return retryingDeadlocks(() -> pool.withTransaction(work));
+    return retryingDeadlocks(() -> pool.withConnection(conn -> conn.begin().compose(tx -> work.apply(conn)
+        .transform(done -> done.failed()
+            ? tx.rollback().transform(rolledBack -> Future.<T>failedFuture(done.cause()))
+            : tx.commit().transform(committed -> committed.succeeded() ? Future.succeededFuture(done.result())
+                : Future.<T>failedFuture(committed.cause() instanceof DatabaseException ? committed.cause()
+                    : Failure.of(504, "the database connection was lost while the change was being committed")))))));
   }
 
   /**
