@@ -143,6 +143,34 @@ class ReplyPagesBrowserTest {
   }
 
   @Test
+  @DisplayName("a reply not shown yet that is deleted counts the link down; with none left the link goes")
+  void hiddenReplyDeletedCountsDown() {
+    Thread t = thread();
+    try (Browser browser = Browser.desktop()) {
+      browser.open(site + "/posts/" + t.post());
+      Ui.waitLive(browser);
+      assertEquals("Show 5 more replies", browser.waitFor(moreLink(t.root()), Ui.LIVE).getText());
+      delete(t.replies().get(4), bobToken);
+      browser.waitUntil(d -> d.findElement(moreLink(t.root())).getText().equals("Show 4 more replies"), Ui.LIVE,
+          "the link to count the deleted reply out");
+      delete(t.replies().get(3), aliceToken);
+      delete(t.replies().get(5), aliceToken);
+      delete(t.replies().get(6), bobToken);
+      browser.waitUntil(d -> d.findElement(moreLink(t.root())).getText().equals("Show 1 more reply"), Ui.LIVE,
+          "one left to show");
+      delete(t.replies().get(7), aliceToken);
+      browser.waitUntil(d -> d.findElements(moreLink(t.root())).isEmpty(), Ui.LIVE, "the link to go with nothing left");
+      assertEquals(t.replies().subList(0, CAP), repliesShown(browser, t.root()), "the shown replies stay");
+      browser.assertNoConsoleProblems();
+    }
+  }
+
+  private void delete(long comment, String token) {
+    Api.Response r = api.send(io.vertx.core.http.HttpMethod.DELETE, "/api/comments/" + comment, token, null);
+    assertEquals(204, r.status(), r.toString());
+  }
+
+  @Test
   @DisplayName("without JavaScript the link leads to a page of the root's replies, with the way back to the post")
   void withoutJavaScript() {
     Thread t = thread();

@@ -32,7 +32,7 @@ public final class ChannelEvents {
   private static final List<String> COMMENT_EDIT = shown(CommentEvents.Updated.class, "commentId", "postId",
       "content", "contentHtml", "editedAt");
   private static final List<String> COMMENT_GONE = shown(CommentEvents.Deleted.class, "commentId", "postId",
-      "commentCount");
+      "rootId", "commentCount");
   private static final List<String> NOTIFICATION_NEW = shown(NotificationEvents.Created.class, "notification",
       "unread");
   private static final List<String> NOTIFICATION_SEEN = shown(NotificationEvents.Read.class, "ids", "all", "unread");

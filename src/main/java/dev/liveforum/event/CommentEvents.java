@@ -46,9 +46,12 @@ public final class CommentEvents {
     }
   }
 
-  /** A comment was deleted by {@code deletedBy} (its text goes, its place stays); the post's count after. */
-  public record Deleted(long commentId, long postId, Long parentId, long authorId, long postAuthorId, long deletedBy,
-                        long commentCount) implements EventData, OnPost {
+  /**
+   * A comment was deleted by {@code deletedBy} (its text goes, its place stays); the root comment of its
+   * thread ({@code rootId}, null for a root) and the post's count after.
+   */
+  public record Deleted(long commentId, long postId, Long parentId, Long rootId, long authorId, long postAuthorId,
+                        long deletedBy, long commentCount) implements EventData, OnPost {
     public static final String TYPE = "comment.deleted";
 
     public static Deleted from(JsonObject data) {

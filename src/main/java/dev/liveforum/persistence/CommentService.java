@@ -423,7 +423,7 @@ final class CommentService {
                 .compose(r -> tx.preparedQuery(CommentSql.BY_ID).execute(Tuple.of(readerId(actor), id)))
                 .map(Rows::first)
                 .compose(row -> Outbox.record(tx, body, new CommentEvents.Deleted(row.getLong("id"),
-                    row.getLong("post_id"), row.getLong("parent_id"), row.getLong("author_id"),
+                    row.getLong("post_id"), row.getLong("parent_id"), row.getLong("root_id"), row.getLong("author_id"),
                     row.getLong("post_author_id"), actor.id(), row.getLong("post_comment_count")))
                     .map(v -> new JsonObject().put(Field.POST_ID, row.getLong("post_id"))))))
         .onSuccess(ok -> afterCommit.run())

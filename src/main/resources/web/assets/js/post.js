@@ -155,7 +155,15 @@ const handler = {
         if (commentEl(d.commentId)) showEdit(commentEl(d.commentId), d.contentHtml, d.editedAt);
         break;
       case 'comment.deleted':
-        markDeleted(d.commentId);
+        if (commentEl(d.commentId)) {
+          markDeleted(d.commentId);
+        } else if (d.rootId && moreLink(d.rootId)) {
+          // One of the replies not shown yet: one fewer to show.
+          const link = moreLink(d.rootId);
+          const left = Number(link.dataset.count) - 1;
+          if (left > 0) setMore(link, left);
+          else link.parentElement.remove();
+        }
         setText(article.querySelector('[data-comment-count]'), d.commentCount);
         break;
       case 'like.changed':
