@@ -34,6 +34,8 @@ public final class Heartbeats {
   private final String cluster;
   private final String node = UUID.randomUUID().toString();
   private long timer = -1;
+  /** The last beat sent: a removal waits for it, or the beat, on another connection, could land after it. */
+  private Future<Void> lastBeat = Future.succeededFuture();
 
   /** @param cluster the node's cluster name, or null for a node not clustered */
   Heartbeats(Vertx vertx, Pool pool, String cluster) {
@@ -50,7 +52,8 @@ public final class Heartbeats {
   }
 
   private Future<Void> beat() {
-    return pool.preparedQuery(HeartbeatSql.BEAT).execute(Tuple.of(node, cluster)).mapEmpty();
+    lastBeat = pool.preparedQuery(HeartbeatSql.BEAT).execute(Tuple.of(node, cluster)).mapEmpty();
+    return lastBeat;
   }
 
   /**
@@ -59,7 +62,8 @@ public final class Heartbeats {
    */
   Future<Void> stop() {
     vertx.cancelTimer(timer);
-    return pool.preparedQuery(HeartbeatSql.REMOVE).execute(Tuple.of(node)).<Void>mapEmpty()
+    return lastBeat.otherwiseEmpty()
+        .compose(beaten -> pool.preparedQuery(HeartbeatSql.REMOVE).execute(Tuple.of(node)).<Void>mapEmpty())
         .timeout(2, TimeUnit.SECONDS).otherwiseEmpty();
   }
 
