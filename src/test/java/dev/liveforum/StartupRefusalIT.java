@@ -5,6 +5,7 @@ import dev.liveforum.config.Setting;
 import dev.liveforum.persistence.Database;
 import dev.liveforum.support.Api;
 import dev.liveforum.support.NodeProcess;
+import dev.liveforum.support.TestDb;
 import dev.liveforum.support.TestNode;
 import dev.liveforum.support.TestServices;
 import io.vertx.core.internal.VertxInternal;
@@ -97,6 +98,9 @@ class StartupRefusalIT {
       assertEquals("", node.errors(), node.output());
       node.stop();
     }
+    // Stopped, it left the database to whoever comes next: its heartbeat row went with it.
+    assertEquals(0, TestDb.count("SELECT COUNT(*) FROM node_heartbeats WHERE cluster_name IS NULL"),
+        "a node stopped with SIGTERM removes its heartbeat row");
   }
 
   /**

@@ -23,8 +23,12 @@ public final class Node {
 
   private final Vertx vertx;
 
-  private Node(Vertx vertx) {
+  /** The roles' deployments, in the order they were deployed. */
+  private final List<String> deployments;
+
+  private Node(Vertx vertx, List<String> deployments) {
     this.vertx = vertx;
+    this.deployments = deployments;
   }
 
   /** Throws {@link Config.ConfigException} at once when {@code config} names a role there is not. */
@@ -47,7 +51,7 @@ public final class Node {
         .onSuccess(deployed -> {
           log.info("LiveForum node up: roles {}, {}", roles.stream().map(Role::key).toList(),
               config.cluster().enabled() ? "cluster '" + config.cluster().name() + "'" : "not clustered");
-          started.complete(new Node(v));
+          started.complete(new Node(v, deployed));
         })
         .onFailure(t -> v.close().onComplete(closed -> started.fail(t))));
     return started.future();
@@ -58,12 +62,13 @@ public final class Node {
     return cluster == null ? 1 : cluster.getNodes().size();
   }
 
-  private static Future<?> deploy(Vertx vertx, Config config, List<Role> roles) {
+  private static Future<List<String>> deploy(Vertx vertx, Config config, List<Role> roles) {
+    List<String> ids = new java.util.ArrayList<>();
     Future<?> chain = Future.succeededFuture();
     for (Role role : roles) {
-      chain = chain.compose(v -> role.deploy(vertx, config));
+      chain = chain.compose(v -> role.deploy(vertx, config).onSuccess(ids::add));
     }
-    return chain;
+    return chain.map(ids);
   }
 
   private static HazelcastClusterManager clusterManager(Config.Cluster cluster) {
@@ -90,7 +95,18 @@ public final class Node {
     return vertx;
   }
 
+  /**
+   * Stops the roles one at a time, in the reverse of their deployment (the edges first, persistence last,
+   * so that what they still do reaches it), each whatever became of the one before, then Vert.x. A role
+   * whose stop fails cannot cut short the others': persistence still removes its heartbeat row.
+   */
   public Future<Void> close() {
-    return vertx.close();
+    Future<?> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.transform(previous -> vertx.undeploy(id)
+          .onFailure(t -> log.warn("a role stopped with a failure: {}", t.toString())));
+    }
+    return chain.transform(stopped -> vertx.close());
   }
 }
