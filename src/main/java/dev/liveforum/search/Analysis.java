@@ -124,18 +124,6 @@ final class Analysis {
   }
 
   /** Whether {@code field} is read as Korean (else as English). */
-  /**
-   * Loads what the analyzers load on first use (Nori's dictionaries, read from the jar): blocking, so on a
-   * worker before the role serves, not on the event loop that analyses a query's few words.
-   */
-  static void warmUp() {
-    for (Analyzer analyzer : new Analyzer[] {korean(), koreanWhole(), english(), words()}) {
-      try (analyzer) {
-        Tokens.of(analyzer, "웹소켓으로 연결하니 websockets");
-      }
-    }
-  }
-
   static boolean isKorean(String field) {
     return field.endsWith("_ko");
   }

@@ -62,10 +62,7 @@ public class SearchVerticle extends VerticleBase {
       return Future.succeededFuture(new JsonObject().put("rebuilding", true));
     });
     // Listening first: every event from here on reaches the index being built.
-    return endpoints.ready().compose(v -> workers.executeBlocking(() -> {
-      Analysis.warmUp();
-      return null;
-    })).compose(v -> indexes.open()).onSuccess(found -> {
+    return endpoints.ready().compose(v -> indexes.open()).onSuccess(found -> {
       if (found) {
         serve();
       }
