@@ -5,6 +5,7 @@ import dev.liveforum.launch.DevServicesSetup;
 import dev.liveforum.launch.Node;
 import dev.liveforum.launch.Role;
 import dev.liveforum.persistence.Admins;
+import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +42,13 @@ public final class Main {
       if (args.length > 0) {
         System.exit(command(config, args));
       }
-      Node node = Node.start(config).await();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> node.close().await(), "liveforum-shutdown"));
+      // Registered before the roles deploy: a SIGTERM while they do lets them finish, then stops them in
+      // order (persistence removing its heartbeat row), instead of ending the JVM with nothing stopped.
+      Future<Node> starting = Node.start(config);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> starting
+          .transform(started -> started.succeeded() ? started.result().close() : Future.<Void>succeededFuture())
+          .await(), "liveforum-shutdown"));
+      starting.await();
     } catch (Config.ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);
